@@ -1,0 +1,190 @@
+/*
+ * p9d: serve a host directory over 9P2000.L.
+ *
+ * Exit status: 0 after a clean shutdown (SIGINT/SIGTERM, or the last
+ * connection of an fd: transport closing), 1 when the server cannot
+ * start, 2 for a bad command line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "p9/server.h"
+
+static struct p9_server *the_server;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (the_server)
+		p9_server_stop(the_server);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: p9d --export DIR [options]\n"
+		"Serve DIR over 9P2000.L (Linux: mount -t 9p).\n"
+		"\n"
+		"  -e, --export DIR          directory to export (required)\n"
+		"  -l, --listen ADDR         tcp:HOST:PORT, unix:PATH or fd:N[,M]; repeatable\n"
+		"                            (default tcp:127.0.0.1:5640)\n"
+		"  -s, --security-model M    passthrough (default; needs root) or none\n"
+		"  -r, --readonly            refuse every change (EROFS)\n"
+		"  -m, --msize N             largest message in bytes (default 1048576)\n"
+		"  -t, --threads N           worker threads (default: 2 per CPU, at least 4)\n"
+		"      --multidevs MODE      warn (default) or forbid, for exports that span\n"
+		"                            several file systems\n"
+		"      --max-fids N          fids per connection (default 1048576)\n"
+		"  -v, --verbose             more messages; twice for debug\n"
+		"      --trace               log every message\n"
+		"  -h, --help                this text\n"
+		"  -V, --version             print the version\n");
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "p9d: %s: %s\n", what, arg);
+	fprintf(stderr, "Try 'p9d --help'.\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_TRACE = 256, OPT_MULTIDEVS, OPT_MAXFIDS };
+	static const struct option opts[] = {
+		{ "export", required_argument, 0, 'e' },
+		{ "listen", required_argument, 0, 'l' },
+		{ "security-model", required_argument, 0, 's' },
+		{ "readonly", no_argument, 0, 'r' },
+		{ "msize", required_argument, 0, 'm' },
+		{ "threads", required_argument, 0, 't' },
+		{ "multidevs", required_argument, 0, OPT_MULTIDEVS },
+		{ "max-fids", required_argument, 0, OPT_MAXFIDS },
+		{ "verbose", no_argument, 0, 'v' },
+		{ "trace", no_argument, 0, OPT_TRACE },
+		{ "help", no_argument, 0, 'h' },
+		{ "version", no_argument, 0, 'V' },
+		{ 0, 0, 0, 0 },
+	};
+	struct p9_server_config cfg;
+	const char *listens[16];
+	int nlisten = 0, c;
+	unsigned long v;
+	p9_server_config_init(&cfg);
+	while ((c = getopt_long(argc, argv, "e:l:s:rm:t:vhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			cfg.export_path = optarg;
+			break;
+		case 'l':
+			if (nlisten == 16)
+				return bad("too many --listen", optarg);
+			listens[nlisten++] = optarg;
+			break;
+		case 's':
+			if (strcmp(optarg, "passthrough") == 0)
+				cfg.model = P9_SM_PASSTHROUGH;
+			else if (strcmp(optarg, "none") == 0)
+				cfg.model = P9_SM_NONE;
+			else if (strcmp(optarg, "mapped-xattr") == 0 || strcmp(optarg, "mapped") == 0 ||
+				 strcmp(optarg, "mapped-file") == 0)
+				return bad("security model not available in this version", optarg);
+			else
+				return bad("unknown security model", optarg);
+			break;
+		case 'r':
+			cfg.readonly = 1;
+			break;
+		case 'm':
+			if (parse_uint(optarg, 64u << 20, &v) < 0 || v < 4096)
+				return bad("msize must be a number from 4096 to 67108864", optarg);
+			cfg.msize = (uint32_t)v;
+			break;
+		case 't':
+			if (parse_uint(optarg, 1024, &v) < 0 || v == 0)
+				return bad("threads must be a number from 1 to 1024", optarg);
+			cfg.threads = (unsigned)v;
+			break;
+		case OPT_MULTIDEVS:
+			if (strcmp(optarg, "warn") == 0)
+				cfg.multidevs = P9_MULTIDEVS_WARN;
+			else if (strcmp(optarg, "forbid") == 0)
+				cfg.multidevs = P9_MULTIDEVS_FORBID;
+			else
+				return bad("multidevs must be warn or forbid", optarg);
+			break;
+		case OPT_MAXFIDS:
+			if (parse_uint(optarg, 1u << 30, &v) < 0 || v == 0)
+				return bad("max-fids must be a positive number", optarg);
+			cfg.max_fids = (uint32_t)v;
+			break;
+		case 'v':
+			cfg.verbose++;
+			break;
+		case OPT_TRACE:
+			cfg.trace = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("p9d 0.1.0\n");
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		return bad("unexpected argument", argv[optind]);
+	if (!cfg.export_path)
+		return bad("missing option", "--export DIR");
+	if (nlisten == 0)
+		listens[nlisten++] = "tcp:127.0.0.1:5640";
+
+	const char *err = NULL;
+	int e = p9_server_new(&cfg, &the_server, &err);
+	if (e < 0) {
+		fprintf(stderr, "p9d: %s: %s (%s)\n", cfg.export_path, err, strerror(-e));
+		return 1;
+	}
+	int only_fds = 1;
+	for (int i = 0; i < nlisten; i++) {
+		if (strncmp(listens[i], "fd:", 3) != 0)
+			only_fds = 0;
+		if ((e = p9_server_listen(the_server, listens[i], &err)) < 0) {
+			fprintf(stderr, "p9d: %s: %s (%s)\n", listens[i], err, strerror(-e));
+			p9_server_free(the_server);
+			return 1;
+		}
+		if (strncmp(listens[i], "fd:", 3) != 0)
+			fprintf(stderr, "p9d: serving %s on %s\n", cfg.export_path,
+				p9_server_bound_addr(the_server));
+	}
+	/* An fd: transport serves one client: its end is ours. */
+	p9_server_stop_when_idle(the_server, only_fds);
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	p9_server_run(the_server);
+	p9_server_free(the_server);
+	return 0;
+}

@@ -1,0 +1,214 @@
+/*
+ * io.c: opening, creating, reading, writing and listing.
+ *
+ * Only regular files and directories are ever opened for I/O on the
+ * host: a device node, FIFO or socket that a client (or anyone on the
+ * host) placed in the export is refused with ENXIO, so a guest can never
+ * reach a host device through it (CVE-2023-2861).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs/local/local.h"
+
+/* Flags a client may pass through to the host open. O_DIRECT is
+ * dropped (QEMU does the same: its alignment rules are the host's, not
+ * the client's), and so is everything about the client's own fd. */
+static uint32_t host_open_flags(uint32_t fl)
+{
+	return fl & (3u | P9_DOTL_TRUNC | P9_DOTL_APPEND | P9_DOTL_DSYNC | P9_DOTL_SYNC |
+		     P9_DOTL_DIRECTORY | P9_DOTL_LARGEFILE);
+}
+
+int p9__local_lopen(struct p9_fs *fs, struct p9_fid *fid, uint32_t flags, struct p9_qid *qid)
+{
+	struct local_fs *lfs = local_of(fs);
+	struct local_fid *lf = fid->priv;
+	struct p9_os_stat st;
+	int tmp, fd, e;
+	if (lf->kind != LOCAL_FID_FILE || lf->fd >= 0)
+		return -EBADF; /* opened already: 9P allows one open per fid */
+	int nfd = p9__node_fd(&lfs->tree, lf->node, &tmp);
+	if (nfd < 0)
+		return nfd;
+	if ((e = p9_os_fstat(nfd, &st)) < 0)
+		goto out;
+	switch (st.mode & P9_S_IFMT) {
+	case P9_S_IFDIR:
+		if ((flags & 3) != P9_DOTL_RDONLY) {
+			e = -EISDIR;
+			goto out;
+		}
+		fd = p9_os_reopen(nfd, P9_DOTL_RDONLY | P9_DOTL_DIRECTORY);
+		break;
+	case P9_S_IFREG:
+		if ((flags & 3) == P9_DOTL_NOACCESS) {
+			e = -EINVAL;
+			goto out;
+		}
+		fd = p9_os_reopen(nfd, host_open_flags(flags) & ~(uint32_t)P9_DOTL_DIRECTORY);
+		break;
+	case P9_S_IFLNK:
+		e = -ELOOP;
+		goto out;
+	default:
+		e = -ENXIO;
+		goto out;
+	}
+	if (fd < 0) {
+		e = fd;
+		goto out;
+	}
+	lf->fd = fd;
+	lf->oflags = flags;
+	e = p9__local_qid(lfs, &st, qid);
+out:
+	p9__node_fd_done(nfd, tmp);
+	return e;
+}
+
+int p9__local_lcreate(struct p9_fs *fs, struct p9_fid *fid, struct p9_str name, uint32_t flags,
+		      uint32_t mode, uint32_t gid, struct p9_qid *qid)
+{
+	struct local_fs *lfs = local_of(fs);
+	struct local_fid *lf = fid->priv;
+	struct p9_os_stat st;
+	char nm[256];
+	int tmp, fd, e;
+	if (lf->kind != LOCAL_FID_FILE || lf->fd >= 0)
+		return -EBADF;
+	if ((lf->node->mode & P9_S_IFMT) != P9_S_IFDIR)
+		return -ENOTDIR;
+	if ((e = p9__local_name(lfs, name, nm)) < 0)
+		return e;
+	int dfd = p9__node_fd(&lfs->tree, lf->node, &tmp);
+	if (dfd < 0)
+		return dfd;
+	uint32_t hf = (host_open_flags(flags) & ~(uint32_t)(P9_DOTL_DIRECTORY | P9_DOTL_TRUNC)) |
+		      P9_DOTL_CREATE | (flags & P9_DOTL_EXCL);
+	if ((hf & 3) == P9_DOTL_NOACCESS)
+		hf = (hf & ~3u) | P9_DOTL_RDWR;
+	fd = p9_os_openat(dfd, nm, hf, mode & 07777);
+	p9__node_fd_done(dfd, tmp);
+	if (fd < 0)
+		return fd;
+	if ((e = lfs->model->post_create(lfs, fd, fid->cred, gid)) < 0 ||
+	    (e = p9_os_fstat(fd, &st)) < 0 || (e = p9__local_qid(lfs, &st, qid)) < 0) {
+		p9_os_close(fd);
+		return e;
+	}
+	/* The fid now names the new file; its node gets a handle of its own
+	 * (O_PATH, so that it never keeps the file open for writing). */
+	int pfd = p9_os_reopen(fd, P9_OS_O_PATH);
+	struct local_node *n = pfd < 0 ? NULL : p9__node_insert(&lfs->tree, lf->node, nm, pfd, &st);
+	if (!n) {
+		p9_os_close(fd);
+		return pfd < 0 ? pfd : -ENOMEM;
+	}
+	p9__node_put(&lfs->tree, lf->node);
+	lf->node = n;
+	lf->fd = fd;
+	lf->oflags = flags;
+	return 0;
+}
+
+ssize_t p9__local_read(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, void *buf, size_t n)
+{
+	struct local_fid *lf = fid->priv;
+	(void)fs;
+	if (lf->kind == LOCAL_FID_XATTR_READ)
+		return p9__local_xattr_read(lf, off, buf, n);
+	if (lf->fd < 0 || (lf->node->mode & P9_S_IFMT) == P9_S_IFDIR)
+		return -EBADF;
+	return p9_os_pread(lf->fd, buf, n, off);
+}
+
+ssize_t p9__local_write(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, const void *buf,
+			size_t n)
+{
+	struct local_fid *lf = fid->priv;
+	(void)fs;
+	if (lf->kind == LOCAL_FID_XATTR_WRITE)
+		return p9__local_xattr_write(lf, off, buf, n);
+	if (lf->fd < 0 || (lf->oflags & 3) == P9_DOTL_RDONLY)
+		return -EBADF;
+	return p9_os_pwrite(lf->fd, buf, n, off);
+}
+
+int p9__local_fsync(struct p9_fs *fs, struct p9_fid *fid, int datasync)
+{
+	struct local_fid *lf = fid->priv;
+	(void)fs;
+	if (lf->fd < 0)
+		return -EBADF;
+	return p9_os_fsync(lf->fd, datasync);
+}
+
+#define DIRBUF_SIZE 32768
+
+/* Refill lf->dirbuf with host entries starting at cookie. */
+static int dir_fill(struct local_fid *lf, uint64_t cookie)
+{
+	if (!lf->dirbuf && !(lf->dirbuf = malloc(DIRBUF_SIZE)))
+		return -ENOMEM;
+	ssize_t n = p9_os_dir_read(lf->fd, cookie, lf->dirbuf, DIRBUF_SIZE);
+	if (n < 0)
+		return (int)n;
+	lf->dirbuf_len = (size_t)n;
+	lf->dirbuf_pos = 0;
+	lf->dirbuf_cookie = cookie;
+	return 0;
+}
+
+static uint8_t dtype_of(uint8_t t)
+{
+	return t; /* the platform reports Linux DT_* values */
+}
+
+ssize_t p9__local_readdir(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, uint8_t *buf,
+			  size_t cap)
+{
+	struct local_fs *lfs = local_of(fs);
+	struct local_fid *lf = fid->priv;
+	size_t pos = 0;
+	int e;
+	if (lf->fd < 0 || (lf->node->mode & P9_S_IFMT) != P9_S_IFDIR)
+		return -EBADF;
+	/* Continue from the buffered entries when the client continues
+	 * where the last reply ended (it always does); else read afresh. */
+	if (!lf->dirbuf || lf->dirbuf_cookie != off || lf->dirbuf_pos >= lf->dirbuf_len)
+		if ((e = dir_fill(lf, off)) < 0)
+			return e;
+	for (;;) {
+		struct p9_os_dirent de;
+		size_t at = lf->dirbuf_pos;
+		if (!p9_os_dir_next(lf->dirbuf, lf->dirbuf_len, &at, &de)) {
+			if (lf->dirbuf_len == 0)
+				break; /* the end of the directory */
+			if ((e = dir_fill(lf, lf->dirbuf_cookie)) < 0)
+				return pos ? (ssize_t)pos : e;
+			continue;
+		}
+		if (lfs->model->name_visible &&
+		    !lfs->model->name_visible(lfs, de.name, de.namelen)) {
+			lf->dirbuf_pos = at;
+			lf->dirbuf_cookie = de.next;
+			continue;
+		}
+		struct p9_dirent d = {
+			.qid = { .type = de.type == P9_DT_DIR ? P9_QTDIR
+					 : de.type == P9_DT_LNK ? P9_QTSYMLINK
+								: P9_QTFILE,
+				 .path = de.ino },
+			.offset = de.next,
+			.type = dtype_of(de.type),
+			.name = { de.name, de.namelen },
+		};
+		if (p9_dirent_pack(buf, cap, &pos, &d) < 0)
+			break; /* full: this entry starts the next reply */
+		lf->dirbuf_pos = at;
+		lf->dirbuf_cookie = de.next;
+	}
+	return (ssize_t)pos;
+}

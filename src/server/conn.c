@@ -1,0 +1,358 @@
+/*
+ * conn.c: one client connection: reading messages, writing replies, and
+ * tearing down.
+ *
+ * Receive side: the connection's read event is one-shot, so exactly one
+ * thread reads at a time and owns rbuf. It cuts complete messages out,
+ * turns each into a request and queues the batch; it re-arms the read
+ * event only while the connection has room (fewer than max_requests in
+ * flight and less than TX_LIMIT bytes waiting to be sent): a client that
+ * floods requests or never reads replies is simply not read any more,
+ * and nobody else notices.
+ *
+ * Send side: replies are queued under tx_lock and written with one
+ * writev for as many as are waiting (replies to a pipelined batch leave
+ * in one system call). When the socket is full the rest waits for an
+ * EPOLLOUT event on wfd, a dup of the socket with its own epoll entry.
+ *
+ * Teardown: when the peer goes, in-flight requests are cancelled like
+ * Tflush would, and the last reference frees the connection, clunking
+ * every fid (which closes files and releases locks).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+#include "server/buf.h"
+#include "server/core.h"
+#include "transport/transport.h"
+
+#define RBUF_INITIAL 8192
+#define TX_LIMIT (4u << 20)
+#define BATCH_MAX 64
+
+static void arm(struct p9_conn *c, int fd, uint32_t events, int tag, int op)
+{
+	struct epoll_event ev = { .events = events | EPOLLONESHOT,
+				  .data.ptr = (void *)((uintptr_t)c | (uintptr_t)tag) };
+	epoll_ctl(c->srv->epfd, op, fd, &ev);
+}
+
+struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *peer)
+{
+	struct p9_conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	int sock = p9__stream_prepare(rfd);
+	if (wfd != rfd)
+		p9__stream_prepare(wfd);
+	c->srv = s;
+	c->rfd = rfd;
+	c->is_socket = sock == 1;
+	c->wfd = wfd == rfd ? dup(rfd) : wfd;
+	c->rbuf = malloc(RBUF_INITIAL);
+	c->rcap = RBUF_INITIAL;
+	c->msize = s->cfg.msize;
+	c->dialect = P9_DIALECT_2000L;
+	if (c->wfd < 0 || !c->rbuf || p9__fid_table_init(c) < 0) {
+		if (c->wfd >= 0 && c->wfd != rfd)
+			close(c->wfd);
+		free(c->rbuf);
+		free(c->fids);
+		free(c);
+		return NULL;
+	}
+	snprintf(c->peer, sizeof(c->peer), "%s", peer ? peer : "?");
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->tx_lock, NULL);
+	pthread_mutex_init(&c->fid_lock, NULL);
+	pthread_cond_init(&c->idle_cond, NULL);
+	atomic_init(&c->refs, 1);
+	atomic_fetch_add(&s->nconns, 1);
+	p9__log(1, "%s: connected", c->peer);
+	arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_ADD);
+	return c;
+}
+
+static void conn_destroy(struct p9_conn *c)
+{
+	struct p9_server *s = c->srv;
+	p9__fid_clunk_all(c);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->rfd, NULL);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->wfd, NULL);
+	close(c->wfd);
+	if (c->rfd != c->wfd)
+		close(c->rfd);
+	p9__log(1, "%s: disconnected", c->peer);
+	p9__buf_put(c->rbuf, c->rcap);
+	free(c->fids);
+	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->tx_lock);
+	pthread_mutex_destroy(&c->fid_lock);
+	pthread_cond_destroy(&c->idle_cond);
+	free(c);
+	if (atomic_fetch_sub(&s->nconns, 1) == 1 && s->stop_when_idle)
+		p9_server_stop(s);
+}
+
+void p9__conn_put(struct p9_conn *c)
+{
+	if (atomic_fetch_sub(&c->refs, 1) == 1)
+		conn_destroy(c);
+}
+
+/* Cancel everything in flight: the peer is gone. Under c->lock. */
+static void cancel_inflight(struct p9_conn *c)
+{
+	for (struct p9_req *r = c->inflight; r; r = r->next_inflight) {
+		atomic_store(&r->flushed, 1);
+		if (r->thread)
+			p9_os_thread_interrupt(r->thread);
+	}
+}
+
+static void conn_shutdown(struct p9_conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	if (c->dead) {
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	c->dead = 1;
+	cancel_inflight(c);
+	pthread_mutex_unlock(&c->lock);
+	/* Replies that were waiting to be written will never be read. */
+	pthread_mutex_lock(&c->tx_lock);
+	struct p9_txbuf *t = c->tx_head;
+	c->tx_head = c->tx_tail = NULL;
+	c->tx_bytes = 0;
+	pthread_mutex_unlock(&c->tx_lock);
+	while (t) {
+		struct p9_req *r = t->req;
+		t = t->next;
+		p9__req_free(r);
+	}
+	p9__conn_put(c); /* the reference for being open */
+}
+
+/* Is there room to read more? Under c->lock. */
+static int has_room(struct p9_conn *c)
+{
+	return c->ninflight < c->srv->cfg.max_requests && c->tx_bytes < TX_LIMIT;
+}
+
+void p9__conn_rearm_read(struct p9_conn *c)
+{
+	int rearm = 0;
+	pthread_mutex_lock(&c->lock);
+	if (c->read_paused && !c->dead && has_room(c)) {
+		c->read_paused = 0;
+		rearm = 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (rearm)
+		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
+}
+
+/* Make rbuf able to hold a message of `need` bytes at its start. */
+static int grow_rbuf(struct p9_conn *c, size_t need)
+{
+	size_t cap;
+	uint8_t *b = p9__buf_get(need, &cap);
+	if (!b)
+		return -ENOMEM;
+	memcpy(b, c->rbuf, c->rlen);
+	p9__buf_put(c->rbuf, c->rcap);
+	c->rbuf = b;
+	c->rcap = cap;
+	return 0;
+}
+
+/* Cut complete messages out of rbuf into requests. Returns how many, or
+ * -EPROTO when the stream cannot be a 9P stream. */
+static int cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max)
+{
+	size_t pos = 0;
+	unsigned n = 0;
+	uint32_t limit = c->versioned ? c->msize : c->srv->cfg.msize;
+	while (n < max && c->rlen - pos >= 4) {
+		uint32_t size = p9_get_u32(c->rbuf + pos);
+		if (size < P9_HDRSZ || size > limit)
+			return -EPROTO;
+		if (c->rlen - pos < size) {
+			if (pos == 0 && size > c->rcap && grow_rbuf(c, size) < 0)
+				return -ENOMEM;
+			break;
+		}
+		struct p9_req *r;
+		if (pos == 0 && size > 16384) {
+			/* A large message (a big Twrite) keeps the receive
+			 * buffer itself; the connection takes a fresh one, so
+			 * the payload is never copied. */
+			size_t cap;
+			uint8_t *nb = p9__buf_get(c->rcap, &cap);
+			if (!nb)
+				return -ENOMEM;
+			memcpy(nb, c->rbuf + size, c->rlen - size);
+			r = p9__req_new(c, c->rbuf, size, c->rbuf);
+			if (!r) {
+				p9__buf_put(nb, cap);
+				return -ENOMEM;
+			}
+			r->incap = c->rcap;
+			c->rbuf = nb;
+			c->rcap = cap;
+			c->rlen -= size;
+			batch[n++] = r;
+			continue;
+		}
+		r = p9__req_new(c, c->rbuf + pos, size, NULL);
+		if (!r)
+			return -ENOMEM;
+		batch[n++] = r;
+		pos += size;
+	}
+	if (pos) {
+		memmove(c->rbuf, c->rbuf + pos, c->rlen - pos);
+		c->rlen -= pos;
+	}
+	return (int)n;
+}
+
+void p9__conn_on_readable(struct p9_conn *c)
+{
+	struct p9_req *batch[BATCH_MAX];
+	int n = 0, eof = 0;
+	for (;;) {
+		if (c->rlen == c->rcap && grow_rbuf(c, c->rcap * 2) < 0) {
+			eof = 1;
+			break;
+		}
+		ssize_t got = p9__stream_read(c->rfd, c->rbuf + c->rlen, c->rcap - c->rlen);
+		if (got == -EAGAIN)
+			break;
+		if (got <= 0) {
+			eof = 1;
+			break;
+		}
+		c->rlen += (size_t)got;
+		int k = cut_messages(c, batch + n, BATCH_MAX - (unsigned)n);
+		if (k < 0) {
+			p9__log(1, "%s: not a 9P stream (%s); closing", c->peer, strerror(-k));
+			eof = 1;
+			break;
+		}
+		n += k;
+		/* Stop when the batch is full or the socket is drained. */
+		if (n == BATCH_MAX || c->rlen < c->rcap)
+			break;
+	}
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < n; i++) {
+		struct p9_req *r = batch[i];
+		r->next_inflight = c->inflight;
+		r->prev_inflight = NULL;
+		if (c->inflight)
+			c->inflight->prev_inflight = r;
+		c->inflight = r;
+	}
+	c->ninflight += (unsigned)n;
+	c->nqueued += (unsigned)n;
+	int pause = !eof && !has_room(c);
+	if (pause)
+		c->read_paused = 1;
+	pthread_mutex_unlock(&c->lock);
+	p9__runq_push(c->srv, batch, (unsigned)n);
+	if (eof)
+		conn_shutdown(c);
+	else if (!pause)
+		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
+}
+
+void p9__conn_send(struct p9_conn *c, struct p9_req *r)
+{
+	struct p9_txbuf *t = &r->tx;
+	t->next = NULL;
+	t->req = r;
+	t->off = 0;
+	pthread_mutex_lock(&c->tx_lock);
+	if (c->dead) {
+		pthread_mutex_unlock(&c->tx_lock);
+		p9__req_free(r);
+		return;
+	}
+	if (c->tx_tail)
+		c->tx_tail->next = t;
+	else
+		c->tx_head = t;
+	c->tx_tail = t;
+	c->tx_bytes += r->outlen;
+	pthread_mutex_unlock(&c->tx_lock);
+}
+
+void p9__conn_flush_tx(struct p9_conn *c)
+{
+	struct p9_txbuf *done = NULL, **donetail = &done;
+	int dead = 0;
+	pthread_mutex_lock(&c->tx_lock);
+	while (c->tx_head && !c->tx_armed) {
+		struct iovec iov[64];
+		int n = 0;
+		for (struct p9_txbuf *t = c->tx_head; t && n < 64; t = t->next, n++) {
+			iov[n].iov_base = t->req->out + t->off;
+			iov[n].iov_len = t->req->outlen - t->off;
+		}
+		ssize_t w = p9__stream_writev(c->wfd, iov, n, c->is_socket);
+		if (w == -EAGAIN) {
+			c->tx_armed = 1;
+			atomic_fetch_add(&c->refs, 1);
+			arm(c, c->wfd, EPOLLOUT, P9_EV_CONN_WRITE,
+			    c->wfd_registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD);
+			c->wfd_registered = 1;
+			break;
+		}
+		if (w < 0) {
+			dead = 1;
+			break;
+		}
+		c->tx_bytes -= (size_t)w;
+		while (w > 0) {
+			struct p9_txbuf *t = c->tx_head;
+			size_t left = t->req->outlen - t->off;
+			if ((size_t)w < left) {
+				t->off += (size_t)w;
+				break;
+			}
+			w -= (ssize_t)left;
+			c->tx_head = t->next;
+			if (!c->tx_head)
+				c->tx_tail = NULL;
+			t->next = NULL;
+			*donetail = t;
+			donetail = &t->next;
+		}
+	}
+	pthread_mutex_unlock(&c->tx_lock);
+	while (done) {
+		struct p9_req *r = done->req;
+		done = done->next;
+		p9__req_free(r);
+	}
+	if (dead)
+		conn_shutdown(c);
+	else
+		p9__conn_rearm_read(c);
+}
+
+void p9__conn_on_writable(struct p9_conn *c)
+{
+	pthread_mutex_lock(&c->tx_lock);
+	c->tx_armed = 0;
+	pthread_mutex_unlock(&c->tx_lock);
+	p9__conn_flush_tx(c);
+	p9__conn_put(c); /* the reference taken when the event was armed */
+}

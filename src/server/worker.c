@@ -1,0 +1,191 @@
+/*
+ * worker.c: the worker threads and the run queue.
+ *
+ * Every worker runs the same loop: answer a queued request if there is
+ * one, else wait in epoll. Whoever receives a connection's read event
+ * parses its messages and queues them; because the reader then takes from
+ * the queue first, a lone request is answered on the thread that read it
+ * (no hand-off), and an idle worker is woken only when a batch holds more
+ * than one request.
+ *
+ * A worker about to wait for something unbounded (a blocking lock) says
+ * so with p9__wait_blocking_begin; if that leaves too few workers free,
+ * another is started, so waits cannot starve the pool.
+ *
+ * Locks: runq_lock protects runq_head/tail and conn->nqueued of queued
+ * requests; threads_lock protects threads[].
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+#include "server/core.h"
+#include "transport/transport.h"
+
+#define MAX_EXTRA_WORKERS 256
+
+static void wake_one(struct p9_server *s)
+{
+	uint64_t one = 1;
+	if (write(s->wakefd, &one, sizeof(one)) < 0) {
+		/* the counter is saturated: workers are awake anyway */
+	}
+}
+
+void p9__runq_push(struct p9_server *s, struct p9_req **reqs, unsigned n)
+{
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&s->runq_lock);
+	for (unsigned i = 0; i < n; i++) {
+		reqs[i]->next = NULL;
+		if (s->runq_tail)
+			s->runq_tail->next = reqs[i];
+		else
+			s->runq_head = reqs[i];
+		s->runq_tail = reqs[i];
+	}
+	pthread_mutex_unlock(&s->runq_lock);
+	/* The caller will take one itself; wake a helper for the rest. */
+	if (n > 1 && atomic_load_explicit(&s->nidle, memory_order_relaxed) > 0)
+		wake_one(s);
+}
+
+static struct p9_req *runq_pop(struct p9_server *s, int *more)
+{
+	struct p9_req *r;
+	pthread_mutex_lock(&s->runq_lock);
+	r = s->runq_head;
+	if (r) {
+		s->runq_head = r->next;
+		if (!s->runq_head)
+			s->runq_tail = NULL;
+		r->next = NULL;
+	}
+	*more = s->runq_head != NULL;
+	pthread_mutex_unlock(&s->runq_lock);
+	return r;
+}
+
+static void handle_event(struct p9_server *s, struct epoll_event *ev)
+{
+	uintptr_t u = (uintptr_t)ev->data.ptr;
+	void *p = (void *)(u & ~(uintptr_t)3);
+	switch (u & 3) {
+	case P9_EV_CONN_READ:
+		p9__conn_on_readable(p);
+		break;
+	case P9_EV_CONN_WRITE:
+		p9__conn_on_writable(p);
+		break;
+	case P9_EV_LISTENER: {
+		struct p9_listener *l = p;
+		for (;;) {
+			char peer[64];
+			int fd = p9__accept(l->fd, peer, sizeof(peer));
+			if (fd < 0)
+				break;
+			if (!p9__conn_new(s, fd, fd, peer))
+				close(fd);
+		}
+		struct epoll_event re = { .events = EPOLLIN | EPOLLONESHOT, .data.ptr = ev->data.ptr };
+		epoll_ctl(s->epfd, EPOLL_CTL_MOD, l->fd, &re);
+		break;
+	}
+	case P9_EV_WAKE: {
+		uint64_t v;
+		if (p == (void *)s) {
+			if (read(s->wakefd, &v, sizeof(v)) < 0) {
+				/* another worker took the wake-up */
+			}
+			struct epoll_event re = { .events = EPOLLIN | EPOLLONESHOT,
+						  .data.ptr = (void *)((uintptr_t)s | P9_EV_WAKE) };
+			epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->wakefd, &re);
+		}
+		break;
+	}
+	}
+}
+
+static int too_many_workers(struct p9_server *s)
+{
+	int active = atomic_load(&s->nworkers) - atomic_load(&s->nblocked);
+	return active > (int)s->cfg.threads;
+}
+
+static void *worker_main(void *arg)
+{
+	struct p9_server *s = arg;
+	p9_os_thread_init();
+	while (!atomic_load_explicit(&s->stopping, memory_order_relaxed)) {
+		int more;
+		struct p9_req *r = runq_pop(s, &more);
+		if (r) {
+			if (more && atomic_load_explicit(&s->nidle, memory_order_relaxed) > 0)
+				wake_one(s);
+			p9__req_run(r);
+			continue;
+		}
+		/* A worker started for a long wait retires when it is spare. */
+		if (too_many_workers(s)) {
+			int n = atomic_fetch_sub(&s->nworkers, 1);
+			if (n - 1 - atomic_load(&s->nblocked) >= (int)s->cfg.threads)
+				break;
+			atomic_fetch_add(&s->nworkers, 1);
+		}
+		struct epoll_event evs[8];
+		atomic_fetch_add(&s->nidle, 1);
+		int n = epoll_wait(s->epfd, evs, 8, -1);
+		atomic_fetch_sub(&s->nidle, 1);
+		for (int i = 0; i < n; i++)
+			handle_event(s, &evs[i]);
+	}
+	pthread_mutex_lock(&s->threads_lock);
+	s->nlive--;
+	pthread_cond_broadcast(&s->threads_cond);
+	pthread_mutex_unlock(&s->threads_lock);
+	return NULL;
+}
+
+int p9__worker_start(struct p9_server *s)
+{
+	pthread_t t;
+	pthread_attr_t at;
+	int e;
+	pthread_mutex_lock(&s->threads_lock);
+	if (atomic_load(&s->nworkers) >= (int)(s->cfg.threads + MAX_EXTRA_WORKERS)) {
+		pthread_mutex_unlock(&s->threads_lock);
+		return -EAGAIN;
+	}
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	atomic_fetch_add(&s->nworkers, 1);
+	e = pthread_create(&t, &at, worker_main, s);
+	pthread_attr_destroy(&at);
+	if (e) {
+		atomic_fetch_sub(&s->nworkers, 1);
+		pthread_mutex_unlock(&s->threads_lock);
+		return -e;
+	}
+	pthread_detach(t);
+	s->nlive++;
+	pthread_mutex_unlock(&s->threads_lock);
+	return 0;
+}
+
+void p9__wait_blocking_begin(struct p9_server *s)
+{
+	atomic_fetch_add(&s->nblocked, 1);
+	if (atomic_load(&s->nworkers) - atomic_load(&s->nblocked) < (int)s->cfg.threads)
+		p9__worker_start(s);
+}
+
+void p9__wait_blocking_end(struct p9_server *s)
+{
+	atomic_fetch_sub(&s->nblocked, 1);
+}
