@@ -13,7 +13,8 @@
  *    zeroed, never half-filled.
  *  - Encoding writes nothing past cap and reports 0 when the message does
  *    not fit or cannot be represented (too many walk elements, a length
- *    without bytes, a stat over 65535 bytes, a type the dialect lacks).
+ *    without bytes, a stat over 65535 bytes, a type the dialect lacks);
+ *    after a failure buf[0..cap) may hold a partial message.
  *  - p9_packed_size runs the same encoder in measuring mode, so it equals
  *    what p9_pack writes, byte for byte.
  */
@@ -64,8 +65,7 @@ void p9__put_stat(struct p9__wr *w, const struct p9_stat *st, enum p9_dialect d)
 	p9__wr_len16_end(w, at);
 }
 
-static void get_field(struct p9__rd *r, void *base, const struct p9__field *f,
-		      enum p9_dialect d)
+static void get_field(struct p9__rd *r, void *base, const struct p9__field *f, enum p9_dialect d)
 {
 	switch (f->kind) {
 	case P9__K_U8:
@@ -136,7 +136,7 @@ static void get_field(struct p9__rd *r, void *base, const struct p9__field *f,
 }
 
 void p9__get_fields(struct p9__rd *r, void *base, const struct p9__field *f, size_t n,
-		    enum p9_dialect d)
+                    enum p9_dialect d)
 {
 	for (size_t i = 0; i < n && !r->bad; i++) {
 		if (p9__cond_present(f[i].cond, d))
@@ -148,7 +148,7 @@ void p9__get_fields(struct p9__rd *r, void *base, const struct p9__field *f, siz
 }
 
 static void put_field(struct p9__wr *w, const void *base, const struct p9__field *f,
-		      enum p9_dialect d)
+                      enum p9_dialect d)
 {
 	switch (f->kind) {
 	case P9__K_U8:
@@ -215,7 +215,7 @@ static void put_field(struct p9__wr *w, const void *base, const struct p9__field
 }
 
 void p9__put_fields(struct p9__wr *w, const void *base, const struct p9__field *f, size_t n,
-		    enum p9_dialect d)
+                    enum p9_dialect d)
 {
 	for (size_t i = 0; i < n && !w->bad; i++)
 		if (p9__cond_present(f[i].cond, d))

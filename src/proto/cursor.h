@@ -39,7 +39,7 @@ struct p9__wr {
 
 static inline struct p9__rd p9__rd_init(const uint8_t *buf, size_t len)
 {
-	struct p9__rd r = { buf, len, 0, false };
+	struct p9__rd r = {buf, len, 0, false};
 	return r;
 }
 
@@ -83,7 +83,7 @@ static inline uint64_t p9__rd_u64(struct p9__rd *r)
  * half-read string can never be mistaken for a real one. */
 static inline struct p9_str p9__rd_str(struct p9__rd *r)
 {
-	struct p9_str s = { NULL, 0 };
+	struct p9_str s = {NULL, 0};
 	uint16_t n = p9__rd_u16(r);
 	const uint8_t *p = p9__rd_take(r, n);
 	if (p) {
@@ -110,7 +110,7 @@ static inline struct p9_qid p9__rd_qid(struct p9__rd *r)
 static inline struct p9__rd p9__rd_sub(struct p9__rd *r, size_t n)
 {
 	const uint8_t *p = p9__rd_take(r, n);
-	struct p9__rd s = { p, p ? n : 0, 0, p == NULL };
+	struct p9__rd s = {p, p ? n : 0, 0, p == NULL};
 	return s;
 }
 
@@ -123,7 +123,7 @@ static inline void p9__rd_sub_end(struct p9__rd *r, const struct p9__rd *s)
 
 static inline struct p9__wr p9__wr_init(uint8_t *buf, size_t cap)
 {
-	struct p9__wr w = { buf, cap, 0, false };
+	struct p9__wr w = {buf, cap, 0, false};
 	return w;
 }
 
@@ -182,7 +182,7 @@ static inline void p9__wr_bytes(struct p9__wr *w, const void *src, size_t n)
 		return;
 	}
 	uint8_t *p = p9__wr_room(w, n);
-	if (p && p != src)
+	if (p && n > 0 && p != src) /* n == 0 may come with src == NULL */
 		memmove(p, src, n);
 }
 

@@ -55,7 +55,8 @@ static int field_eq(const void *a, const void *b, const struct p9__field *f)
 		if (n != *CAT(b, f->off, uint16_t) || n > P9_MAXWELEM)
 			return 0;
 		for (uint16_t i = 0; i < n; i++)
-			if (!str_eq(CAT(a, f->aux, struct p9_str)[i], CAT(b, f->aux, struct p9_str)[i]))
+			if (!str_eq(CAT(a, f->aux, struct p9_str)[i],
+			            CAT(b, f->aux, struct p9_str)[i]))
 				return 0;
 		return 1;
 	}
@@ -64,14 +65,15 @@ static int field_eq(const void *a, const void *b, const struct p9__field *f)
 		if (n != *CAT(b, f->off, uint16_t) || n > P9_MAXWELEM)
 			return 0;
 		for (uint16_t i = 0; i < n; i++)
-			if (!qid_eq(&CAT(a, f->aux, struct p9_qid)[i], &CAT(b, f->aux, struct p9_qid)[i]))
+			if (!qid_eq(&CAT(a, f->aux, struct p9_qid)[i],
+			            &CAT(b, f->aux, struct p9_qid)[i]))
 				return 0;
 		return 1;
 	}
 	case P9__K_STAT:
 	case P9__K_STATN:
 		return fields_eq(CAT(a, f->off, struct p9_stat), CAT(b, f->off, struct p9_stat),
-				 p9__stat_fields, p9__stat_nfields);
+		                 p9__stat_fields, p9__stat_nfields);
 	default:
 		return 0;
 	}

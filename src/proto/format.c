@@ -148,8 +148,7 @@ static void put_field(struct line *l, const void *base, const struct p9__field *
 	case P9__K_STAT:
 	case P9__K_STATN:
 		put(l, " %s {", f->name);
-		put_fields(l, CAT(base, f->off, struct p9_stat), p9__stat_fields,
-			   p9__stat_nfields);
+		put_fields(l, CAT(base, f->off, struct p9_stat), p9__stat_fields, p9__stat_nfields);
 		put(l, " }");
 		break;
 	default:
@@ -165,7 +164,7 @@ static void put_fields(struct line *l, const void *base, const struct p9__field 
 
 size_t p9_format(char *out, size_t cap, const struct p9_fcall *fc)
 {
-	struct line l = { out, cap, 0 };
+	struct line l = {out, cap, 0};
 	if (!out)
 		return 0;
 	if (cap > 0)

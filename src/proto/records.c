@@ -53,8 +53,7 @@ int p9_dirent_unpack(const uint8_t *data, size_t len, size_t *pos, struct p9_dir
 	return 0;
 }
 
-int p9_stat_pack(uint8_t *buf, size_t cap, size_t *pos, enum p9_dialect d,
-		 const struct p9_stat *st)
+int p9_stat_pack(uint8_t *buf, size_t cap, size_t *pos, enum p9_dialect d, const struct p9_stat *st)
 {
 	if (!buf || !pos || !st || !p9__dialect_valid(d))
 		return -EINVAL;
@@ -71,7 +70,7 @@ int p9_stat_pack(uint8_t *buf, size_t cap, size_t *pos, enum p9_dialect d,
 }
 
 int p9_stat_unpack(const uint8_t *data, size_t len, size_t *pos, enum p9_dialect d,
-		   struct p9_stat *st)
+                   struct p9_stat *st)
 {
 	if (!pos || !st)
 		return -EPROTO;

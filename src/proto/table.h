@@ -28,21 +28,21 @@ enum p9__kind {
 	P9__K_U16,
 	P9__K_U32,
 	P9__K_U64,
-	P9__K_STR, /* struct p9_str: len[2] bytes */
-	P9__K_QID, /* struct p9_qid: type[1] version[4] path[8] */
-	P9__K_DATA, /* uint32_t count at off, const uint8_t *data at aux */
+	P9__K_STR,    /* struct p9_str: len[2] bytes */
+	P9__K_QID,    /* struct p9_qid: type[1] version[4] path[8] */
+	P9__K_DATA,   /* uint32_t count at off, const uint8_t *data at aux */
 	P9__K_WNAMES, /* uint16_t n at off, struct p9_str[16] at aux */
-	P9__K_WQIDS, /* uint16_t n at off, struct p9_qid[16] at aux */
-	P9__K_STAT, /* struct p9_stat: size[2] record */
-	P9__K_STATN, /* struct p9_stat wrapped in an outer n[2] (Rstat, Twstat) */
+	P9__K_WQIDS,  /* uint16_t n at off, struct p9_qid[16] at aux */
+	P9__K_STAT,   /* struct p9_stat: size[2] record */
+	P9__K_STATN,  /* struct p9_stat wrapped in an outer n[2] (Rstat, Twstat) */
 };
 
 /* When a field is on the wire. Absent fields decode to a fixed default. */
 enum p9__cond {
-	P9__C_ALL, /* every dialect */
-	P9__C_EXT, /* .u and .L only; absent: 0 / empty string */
+	P9__C_ALL,    /* every dialect */
+	P9__C_EXT,    /* .u and .L only; absent: 0 / empty string */
 	P9__C_EXT_ID, /* .u and .L only; absent: ~0, "no numeric id" (never
-		       * 0: a classic client must not decode as root) */
+	               * 0: a classic client must not decode as root) */
 };
 
 /* How the trace shows a number. */
@@ -53,11 +53,11 @@ enum p9__fmt {
 };
 
 struct p9__field {
-	uint8_t kind; /* enum p9__kind */
-	uint8_t cond; /* enum p9__cond */
-	uint8_t fmt; /* enum p9__fmt */
-	uint16_t off; /* into the record (struct p9_fcall, p9_stat, p9_dirent) */
-	uint16_t aux; /* second member of DATA/WNAMES/WQIDS */
+	uint8_t kind;     /* enum p9__kind */
+	uint8_t cond;     /* enum p9__cond */
+	uint8_t fmt;      /* enum p9__fmt */
+	uint16_t off;     /* into the record (struct p9_fcall, p9_stat, p9_dirent) */
+	uint16_t aux;     /* second member of DATA/WNAMES/WQIDS */
 	const char *name; /* for the trace */
 };
 
@@ -99,9 +99,9 @@ const struct p9__msg *p9__msg_get(enum p9_dialect d, uint8_t type);
 
 /* Decode / encode fields into / from the record at base (codec.c). */
 void p9__get_fields(struct p9__rd *r, void *base, const struct p9__field *f, size_t n,
-		    enum p9_dialect d);
+                    enum p9_dialect d);
 void p9__put_fields(struct p9__wr *w, const void *base, const struct p9__field *f, size_t n,
-		    enum p9_dialect d);
+                    enum p9_dialect d);
 
 /* A stat record with its own size[2] prefix (codec.c). */
 void p9__get_stat(struct p9__rd *r, struct p9_stat *st, enum p9_dialect d);

@@ -73,6 +73,12 @@ struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *
 	pthread_cond_init(&c->idle_cond, NULL);
 	atomic_init(&c->refs, 1);
 	atomic_fetch_add(&s->nconns, 1);
+	pthread_mutex_lock(&s->conns_lock);
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	pthread_mutex_unlock(&s->conns_lock);
 	p9__log(1, "%s: connected", c->peer);
 	arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_ADD);
 	return c;
@@ -81,6 +87,14 @@ struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *
 static void conn_destroy(struct p9_conn *c)
 {
 	struct p9_server *s = c->srv;
+	pthread_mutex_lock(&s->conns_lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&s->conns_lock);
 	p9__fid_clunk_all(c);
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->rfd, NULL);
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->wfd, NULL);
@@ -105,7 +119,7 @@ void p9__conn_put(struct p9_conn *c)
 		conn_destroy(c);
 }
 
-/* Cancel everything in flight: the peer is gone. Under c->lock. */
+/* Cancel everything in flight. Under c->lock. */
 static void cancel_inflight(struct p9_conn *c)
 {
 	for (struct p9_req *r = c->inflight; r; r = r->next_inflight) {
@@ -115,7 +129,14 @@ static void cancel_inflight(struct p9_conn *c)
 	}
 }
 
-static void conn_shutdown(struct p9_conn *c)
+void p9__conn_cancel_all(struct p9_conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	cancel_inflight(c);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void p9__conn_shutdown(struct p9_conn *c)
 {
 	pthread_mutex_lock(&c->lock);
 	if (c->dead) {
@@ -268,7 +289,7 @@ void p9__conn_on_readable(struct p9_conn *c)
 	pthread_mutex_unlock(&c->lock);
 	p9__runq_push(c->srv, batch, (unsigned)n);
 	if (eof)
-		conn_shutdown(c);
+		p9__conn_shutdown(c);
 	else if (!pause)
 		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
 }
@@ -298,6 +319,9 @@ void p9__conn_flush_tx(struct p9_conn *c)
 {
 	struct p9_txbuf *done = NULL, **donetail = &done;
 	int dead = 0;
+	/* Freeing written replies drops their references on c: keep c alive
+	 * until we are done with it. */
+	atomic_fetch_add(&c->refs, 1);
 	pthread_mutex_lock(&c->tx_lock);
 	while (c->tx_head && !c->tx_armed) {
 		struct iovec iov[64];
@@ -343,9 +367,10 @@ void p9__conn_flush_tx(struct p9_conn *c)
 		p9__req_free(r);
 	}
 	if (dead)
-		conn_shutdown(c);
+		p9__conn_shutdown(c);
 	else
 		p9__conn_rearm_read(c);
+	p9__conn_put(c);
 }
 
 void p9__conn_on_writable(struct p9_conn *c)

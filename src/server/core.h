@@ -96,6 +96,7 @@ struct p9_conn {
 	unsigned fid_buckets, nfids;
 
 	char peer[64];
+	struct p9_conn *prev, *next; /* server's list, under srv->conns_lock */
 };
 
 struct p9_listener {
@@ -127,6 +128,8 @@ struct p9_server {
 	int nlive;
 
 	atomic_int nconns;
+	pthread_mutex_t conns_lock; /* conns list */
+	struct p9_conn *conns;
 
 	pthread_mutex_t cred_lock;
 	struct p9_cred_entry *creds;
@@ -151,10 +154,13 @@ void p9__conn_put(struct p9_conn *c);
 void p9__conn_send(struct p9_conn *c, struct p9_req *r); /* queue r's reply */
 void p9__conn_flush_tx(struct p9_conn *c);
 void p9__conn_rearm_read(struct p9_conn *c);
+void p9__conn_shutdown(struct p9_conn *c); /* the peer is gone: cancel, drop replies */
+void p9__conn_cancel_all(struct p9_conn *c); /* interrupt every request in flight */
 
 /* req.c */
 struct p9_req *p9__req_new(struct p9_conn *c, const uint8_t *msg, size_t len, uint8_t *owned);
 void p9__req_free(struct p9_req *r);
+void p9__req_abandon(struct p9_req *r); /* never ran: unlink and free (shutdown) */
 void p9__req_run(struct p9_req *r); /* dispatch and answer */
 void p9__req_finish(struct p9_req *r); /* reply is packed in r->out, or r->dropped */
 #define P9__PENDING 1 /* a handler's answer: the reply will come later */

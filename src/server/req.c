@@ -83,6 +83,25 @@ static void unlink_inflight(struct p9_conn *c, struct p9_req *r)
 	c->ninflight--;
 }
 
+void p9__req_abandon(struct p9_req *r)
+{
+	struct p9_conn *c = r->conn;
+	struct p9_req *flushers;
+	pthread_mutex_lock(&c->lock);
+	unlink_inflight(c, r);
+	c->nqueued--;
+	flushers = r->flushers;
+	for (struct p9_req *f = flushers; f; f = f->next_flusher)
+		unlink_inflight(c, f);
+	pthread_mutex_unlock(&c->lock);
+	while (flushers) {
+		struct p9_req *f = flushers;
+		flushers = f->next_flusher;
+		p9__req_free(f);
+	}
+	p9__req_free(r);
+}
+
 /* Pack Rflush for a Tflush whose target has ended. */
 static void pack_rflush(struct p9_req *f)
 {
@@ -106,6 +125,9 @@ void p9__req_finish(struct p9_req *r)
 	int more_queued = c->nqueued > 0;
 	pthread_cond_broadcast(&c->idle_cond);
 	pthread_mutex_unlock(&c->lock);
+	/* Sending (or dropping) r may free it and with it its reference on
+	 * c; ours keeps c until the end of this function. */
+	atomic_fetch_add(&c->refs, 1);
 
 	if (r->dropped)
 		p9__req_free(r);
@@ -121,6 +143,7 @@ void p9__req_finish(struct p9_req *r)
 	 * empties the connection's queue writes them all. */
 	if (!more_queued)
 		p9__conn_flush_tx(c);
+	p9__conn_put(c);
 }
 
 /* Pack an error reply in the connection's dialect. */

@@ -7,6 +7,9 @@
  * for them to leave, then closes what is left.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +64,7 @@ int p9_server_new(const struct p9_server_config *cfg, struct p9_server **out, co
 	pthread_mutex_init(&s->threads_lock, NULL);
 	pthread_cond_init(&s->threads_cond, NULL);
 	pthread_mutex_init(&s->cred_lock, NULL);
+	pthread_mutex_init(&s->conns_lock, NULL);
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -96,8 +100,11 @@ int p9_server_listen(struct p9_server *s, const char *addrstr, const char **err)
 	int e = p9__addr_parse(addrstr, &a, err);
 	if (e < 0)
 		return e;
-	if (a.kind == P9_ADDR_FD)
-		return p9_server_add_conn(s, a.rfd, a.wfd) ? 0 : -EBADF;
+	if (a.kind == P9_ADDR_FD) {
+		if ((e = p9_server_add_conn(s, a.rfd, a.wfd)) < 0)
+			*err = "cannot serve that descriptor";
+		return e;
+	}
 	struct p9_listener *nl = realloc(s->listeners, (s->nlisteners + 1) * sizeof(*nl));
 	if (!nl) {
 		*err = "out of memory";
@@ -125,7 +132,12 @@ const char *p9_server_bound_addr(struct p9_server *s)
 
 int p9_server_add_conn(struct p9_server *s, int rfd, int wfd)
 {
-	return p9__conn_new(s, rfd, wfd, rfd == 0 ? "stdio" : "fd") ? 0 : -ENOMEM;
+	char peer[32];
+	snprintf(peer, sizeof(peer), "fd:%d", rfd);
+	/* A descriptor that is not open cannot be served. */
+	if (fcntl(rfd, F_GETFD) < 0 || fcntl(wfd, F_GETFD) < 0)
+		return -EBADF;
+	return p9__conn_new(s, rfd, wfd, peer) ? 0 : -ENOMEM;
 }
 
 void p9_server_stop_when_idle(struct p9_server *s, int on)
@@ -142,6 +154,16 @@ void p9_server_stop(struct p9_server *s)
 	}
 }
 
+/* Interrupt every request in flight on every connection, so that
+ * workers in long waits come back. */
+static void cancel_everything(struct p9_server *s)
+{
+	pthread_mutex_lock(&s->conns_lock);
+	for (struct p9_conn *c = s->conns; c; c = c->next)
+		p9__conn_cancel_all(c);
+	pthread_mutex_unlock(&s->conns_lock);
+}
+
 int p9_server_run(struct p9_server *s)
 {
 	/* Listeners are armed here, not in listen, so that a listener added
@@ -156,9 +178,28 @@ int p9_server_run(struct p9_server *s)
 	for (unsigned i = 0; i < s->cfg.threads; i++)
 		if (p9__worker_start(s) < 0 && i == 0)
 			return -EAGAIN;
+	struct pollfd pfd = { .fd = s->stopfd, .events = POLLIN };
+	while (poll(&pfd, 1, -1) <= 0) {
+		/* EINTR: a signal (perhaps the one that stops us) */
+	}
+	/* Workers see the stop event (it stays readable) and leave at their
+	 * next turn; one in a long wait is interrupted. A signal can land
+	 * just before the wait it was meant for, so repeat until all left. */
 	pthread_mutex_lock(&s->threads_lock);
-	while (s->nlive > 0)
-		pthread_cond_wait(&s->threads_cond, &s->threads_lock);
+	while (s->nlive > 0) {
+		pthread_mutex_unlock(&s->threads_lock);
+		cancel_everything(s);
+		pthread_mutex_lock(&s->threads_lock);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 50 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		if (s->nlive > 0)
+			pthread_cond_timedwait(&s->threads_cond, &s->threads_lock, &until);
+	}
 	pthread_mutex_unlock(&s->threads_lock);
 	return 0;
 }
@@ -175,8 +216,24 @@ void p9_server_free(struct p9_server *s)
 		}
 	}
 	free(s->listeners);
-	/* Requests still queued belong to connections that outlive us;
-	 * this is the end of the process in practice. */
+	/* The workers are gone: requests never started are dropped, and
+	 * every connection is closed (fids clunked, files closed). */
+	while (s->runq_head) {
+		struct p9_req *r = s->runq_head;
+		s->runq_head = r->next;
+		p9__req_abandon(r);
+	}
+	s->runq_tail = NULL;
+	for (;;) {
+		pthread_mutex_lock(&s->conns_lock);
+		struct p9_conn *c = s->conns;
+		while (c && c->dead)
+			c = c->next;
+		pthread_mutex_unlock(&s->conns_lock);
+		if (!c)
+			break;
+		p9__conn_shutdown(c);
+	}
 	if (s->fs)
 		s->fs->ops->destroy(s->fs);
 	p9__cred_free_all(s);

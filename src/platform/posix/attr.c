@@ -152,7 +152,9 @@ int p9_os_readlink(int fd, char *buf, size_t cap)
 	if (cap == 0)
 		return -ENAMETOOLONG;
 	ssize_t n;
-	/* readlinkat(fd, "") reads the link an O_PATH handle names. */
+	/* readlinkat(fd, "") reads the link an O_PATH handle names. On a
+	 * handle of anything else Linux says ENOENT (there is no lookup that
+	 * could miss); readlink(2)'s answer for "not a symlink" is EINVAL. */
 	P9__RETRY(n, readlinkat(fd, "", buf, cap));
 	if (n < 0)
 		return errno == ENOENT ? -EINVAL : p9__err(errno);

@@ -34,6 +34,7 @@ enum { LINUX_EIO = 5 };
 /* Linear search: this runs only on error paths. Entries whose symbol the
  * host lacks are left out; duplicates (EWOULDBLOCK == EAGAIN) are harmless
  * because the first match wins and both map to the same number. */
+/* clang-format off */
 static const struct {
 	int host, linux_no;
 } table[] = {
@@ -151,6 +152,7 @@ static const struct {
 	{EOWNERDEAD, 130},
 	{ENOTRECOVERABLE, 131},
 };
+/* clang-format on */
 
 int p9__err(int host_errno)
 {

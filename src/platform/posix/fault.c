@@ -33,7 +33,7 @@ int p9__fault_hit(enum p9_os_call call)
 	if (times != 0 && n >= skip + times) {
 		/* Used up: disarm, unless someone re-armed it meanwhile. */
 		atomic_compare_exchange_strong_explicit(&f->err, &err, 0, memory_order_relaxed,
-							memory_order_relaxed);
+		                                        memory_order_relaxed);
 		return 0;
 	}
 	return err;

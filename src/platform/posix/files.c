@@ -42,7 +42,9 @@ int p9__check_name(const char *name)
 /* Flags passed through one for one; the Linux numbers are the P9_DOTL_*
  * values, the host's are its own. O_NOCTTY, O_CLOEXEC and O_NOFOLLOW are
  * not here because they are always set; FASYNC is dropped (there is no
- * process to signal); O_LARGEFILE is implied on 64-bit hosts. */
+ * process to signal); O_LARGEFILE is implied on 64-bit hosts. Unknown bits
+ * are ignored, as open(2) ignores them. */
+/* clang-format off */
 static const struct {
 	uint32_t dotl;
 	int host;
@@ -64,6 +66,7 @@ static const struct {
 #endif
 	{P9_DOTL_SYNC, O_SYNC},
 };
+/* clang-format on */
 
 int p9__open_flags(uint32_t flags, int *host)
 {

@@ -158,7 +158,7 @@ int p9_os_is_privileged(void)
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return 0;
 	const uint32_t need = (1u << CAP_CHOWN) | (1u << CAP_DAC_OVERRIDE) | (1u << CAP_FOWNER) |
-			      (1u << CAP_SETUID) | (1u << CAP_SETGID);
+	                      (1u << CAP_SETUID) | (1u << CAP_SETGID);
 	return (data[0].effective & need) == need;
 }
 
@@ -206,11 +206,17 @@ int p9_os_user_groups(uint32_t uid, uint32_t gid, uint32_t *groups, size_t cap)
 			break;
 		bufsz *= 2;
 	}
-	if (rc != 0 || res == NULL) {
-		/* No such user (or no way to ask): the primary group alone. */
+	if (res == NULL && (rc == 0 || rc == ENOENT || rc == ESRCH)) {
+		/* No such user: the primary group alone. */
 		free(buf);
 		groups[0] = gid;
 		return 1;
+	}
+	if (res == NULL) {
+		/* The user database failed: no list at all rather than one
+		 * that may lack groups. */
+		free(buf);
+		return p9__err(rc);
 	}
 	int n = cap > (size_t)INT_MAX ? INT_MAX : (int)cap;
 	/* A list cut short is refused rather than returned: dropping a group

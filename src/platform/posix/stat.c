@@ -23,14 +23,20 @@
 
 #include "internal.h"
 
+/* clang-format off */
 static const struct {
 	mode_t host;
 	uint32_t linux_no;
 } types[] = {
-	{S_IFREG, P9_S_IFREG}, {S_IFDIR, P9_S_IFDIR}, {S_IFLNK, P9_S_IFLNK},
-	{S_IFIFO, P9_S_IFIFO}, {S_IFSOCK, P9_S_IFSOCK}, {S_IFCHR, P9_S_IFCHR},
+	{S_IFREG, P9_S_IFREG},
+	{S_IFDIR, P9_S_IFDIR},
+	{S_IFLNK, P9_S_IFLNK},
+	{S_IFIFO, P9_S_IFIFO},
+	{S_IFSOCK, P9_S_IFSOCK},
+	{S_IFCHR, P9_S_IFCHR},
 	{S_IFBLK, P9_S_IFBLK},
 };
+/* clang-format on */
 
 uint32_t p9__mode_to_linux(mode_t m)
 {
@@ -141,7 +147,7 @@ static int try_statx(int dirfd, const char *name, int flags, struct p9_os_stat *
 	struct statx sx;
 	int rc;
 	P9__RETRY(rc, statx(dirfd, name, flags | AT_SYMLINK_NOFOLLOW | AT_STATX_SYNC_AS_STAT,
-			    STATX_BASIC_STATS | STATX_BTIME, &sx));
+	                    STATX_BASIC_STATS | STATX_BTIME, &sx));
 	if (rc < 0 && errno == ENOSYS) {
 		atomic_store_explicit(&no_statx, 1, memory_order_relaxed);
 		return 0;

@@ -81,3 +81,9 @@ void stat_name(int dirfd, const char *name, struct p9_os_stat *st)
 {
 	assert_int_equal(p9_os_fstatat(dirfd, name, st), 0);
 }
+
+int under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+	return p != NULL && strstr(p, "vgpreload") != NULL;
+}

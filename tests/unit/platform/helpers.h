@@ -35,6 +35,11 @@ void mkfile(int dirfd, const char *name, const char *data, unsigned mode);
 int open_path(int dirfd, const char *name); /* O_PATH|O_NOFOLLOW handle */
 void stat_name(int dirfd, const char *name, struct p9_os_stat *st);
 
+/* Valgrind runs one thread at a time and 3.19 does not know that
+ * fcntl(F_OFD_SETLKW) may block: a test that blocks there stops the whole
+ * process. Such tests skip themselves under valgrind. */
+int under_valgrind(void);
+
 /* The groups of tests, one per file; each returns its failure count. */
 int run_files_tests(void);
 int run_dir_tests(void);

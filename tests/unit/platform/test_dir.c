@@ -109,10 +109,10 @@ static void dir_read_types_and_errors(void **state)
 	int found = 0;
 	while (p9_os_dir_next(buf, (size_t)n, &pos, &de) == 1) {
 		unsigned want = strcmp(de.name, "f") == 0   ? P9_DT_REG
-				: strcmp(de.name, "d") == 0 ? P9_DT_DIR
-				: strcmp(de.name, "l") == 0 ? P9_DT_LNK
-				: strcmp(de.name, "p") == 0 ? P9_DT_FIFO
-							    : 0;
+		                : strcmp(de.name, "d") == 0 ? P9_DT_DIR
+		                : strcmp(de.name, "l") == 0 ? P9_DT_LNK
+		                : strcmp(de.name, "p") == 0 ? P9_DT_FIFO
+		                                            : 0;
 		if (want == 0)
 			continue;
 		assert_int_equal(de.type, want);
@@ -198,9 +198,9 @@ static void dir_next_refuses_malformed_records(void **state)
 int run_dir_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(dir_read_lists_1000_entries_once_across_small_buffers),
-		T(dir_read_types_and_errors),
-		T(dir_next_refuses_malformed_records),
+	        T(dir_read_lists_1000_entries_once_across_small_buffers),
+	        T(dir_read_types_and_errors),
+	        T(dir_next_refuses_malformed_records),
 	};
 	return cmocka_run_group_tests_name("platform/dir", tests, NULL, NULL);
 }

@@ -18,11 +18,11 @@ static void table_maps_linux_errnos_to_themselves(void **state)
 		if (got != -EIO)
 			assert_int_equal(got, -e);
 	}
-	const int must[] = {EPERM,	ENOENT,	   EINTR,     EIO,	 EBADF,	    EAGAIN,
-			    ENOMEM,	EACCES,	   EEXIST,    EXDEV,	 ENOTDIR,   EISDIR,
-			    EINVAL,	ENOSPC,	   EROFS,     EMLINK,	 ERANGE,    EDEADLK,
-			    ENAMETOOLONG, ENOLCK,  ENOSYS,    ENOTEMPTY, ELOOP,	    ENODATA,
-			    EOVERFLOW,	EOPNOTSUPP, ESTALE,   EDQUOT,	 ECANCELED, ENXIO};
+	const int must[] = {EPERM,        ENOENT,     EINTR,  EIO,       EBADF,     EAGAIN,
+	                    ENOMEM,       EACCES,     EEXIST, EXDEV,     ENOTDIR,   EISDIR,
+	                    EINVAL,       ENOSPC,     EROFS,  EMLINK,    ERANGE,    EDEADLK,
+	                    ENAMETOOLONG, ENOLCK,     ENOSYS, ENOTEMPTY, ELOOP,     ENODATA,
+	                    EOVERFLOW,    EOPNOTSUPP, ESTALE, EDQUOT,    ECANCELED, ENXIO};
 	for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
 		assert_int_equal(p9__err_table(must[i]), -must[i]);
 	/* unknown numbers never pass through as something else */
@@ -34,7 +34,7 @@ static void table_maps_linux_errnos_to_themselves(void **state)
 int run_errno_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_maps_linux_errnos_to_themselves),
+	        cmocka_unit_test(table_maps_linux_errnos_to_themselves),
 	};
 	return cmocka_run_group_tests_name("platform/errno", tests, NULL, NULL);
 }

@@ -172,7 +172,7 @@ static void every_kind_reaches_its_calls(void **state)
 
 	/* out-of-range kinds are ignored */
 	p9_os_fault_inject(P9_OS_NCALLS, E, 0, 0);
-	p9_os_fault_inject((enum p9_os_call)-1, E, 0, 0);
+	p9_os_fault_inject((enum p9_os_call) - 1, E, 0, 0);
 	assert_int_equal(p9_os_fsync(fd, 0), 0);
 
 	p9_os_close(dfd);
@@ -217,11 +217,9 @@ static void fault_counts_are_exact_under_threads(void **state)
 int run_fault_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(write_fault_fires_times_after_skip),
-		T(times_zero_is_forever_and_clear_resets),
-		T(short_halves_reads_and_writes),
-		T(every_kind_reaches_its_calls),
-		T(fault_counts_are_exact_under_threads),
+	        T(write_fault_fires_times_after_skip),   T(times_zero_is_forever_and_clear_resets),
+	        T(short_halves_reads_and_writes),        T(every_kind_reaches_its_calls),
+	        T(fault_counts_are_exact_under_threads),
 	};
 	return cmocka_run_group_tests_name("platform/fault", tests, NULL, NULL);
 }

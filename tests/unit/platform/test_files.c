@@ -33,7 +33,7 @@ static void names_dot_dotdot_empty_slash_are_einval(void **state)
 		assert_int_equal(p9_os_openat(t->fd, n, P9_DOTL_RDONLY, 0), -EINVAL);
 		assert_int_equal(p9_os_openat(t->fd, n, P9_OS_O_PATH, 0), -EINVAL);
 		assert_int_equal(p9_os_openat(t->fd, n, P9_DOTL_CREATE | P9_DOTL_WRONLY, 0600),
-				 -EINVAL);
+		                 -EINVAL);
 		assert_int_equal(p9_os_fstatat(t->fd, n, &st), -EINVAL);
 		assert_int_equal(p9_os_utimensat(t->fd, n, tm), -EINVAL);
 		assert_int_equal(p9_os_mkdirat(t->fd, n, 0700), -EINVAL);
@@ -82,11 +82,11 @@ static void openat_symlink_for_io_is_eloop(void **state)
 	assert_int_equal(p9_os_openat(t->fd, "escape", P9_DOTL_RDONLY, 0), -ELOOP);
 	/* with O_DIRECTORY Linux says ENOTDIR: a symlink is not a directory */
 	assert_int_equal(p9_os_openat(t->fd, "ld", P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, 0),
-			 -ENOTDIR);
+	                 -ENOTDIR);
 	/* O_CREAT on a dangling or planted link must not create the target. */
 	assert_int_equal(symlinkat("created", t->fd, "dangling"), 0);
 	assert_int_equal(p9_os_openat(t->fd, "dangling", P9_DOTL_CREATE | P9_DOTL_WRONLY, 0644),
-			 -ELOOP);
+	                 -ELOOP);
 	struct p9_os_stat st;
 	assert_int_equal(p9_os_fstatat(t->fd, "created", &st), -ENOENT);
 	/* A client asking for O_NOFOLLOW itself changes nothing. */
@@ -107,9 +107,9 @@ static void openat_create_uses_mode_and_excl(void **state)
 	/* close-on-exec always */
 	assert_int_equal(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	p9_os_close(fd);
-	assert_int_equal(p9_os_openat(t->fd, "new", P9_DOTL_CREATE | P9_DOTL_EXCL | P9_DOTL_WRONLY,
-				      0600),
-			 -EEXIST);
+	assert_int_equal(
+	        p9_os_openat(t->fd, "new", P9_DOTL_CREATE | P9_DOTL_EXCL | P9_DOTL_WRONLY, 0600),
+	        -EEXIST);
 	/* Type bits in the mode are not the caller's to set. */
 	fd = p9_os_openat(t->fd, "n2", P9_DOTL_CREATE | P9_DOTL_WRONLY, P9_S_IFDIR | 0604);
 	assert_true(fd >= 0);
@@ -125,8 +125,7 @@ static void openat_refuses_bad_flag_combinations(void **state)
 	assert_int_equal(p9_os_openat(t->fd, "g", P9_OS_O_PATH | P9_DOTL_CREATE, 0600), -EINVAL);
 	assert_int_equal(p9_os_openat(t->fd, "f", P9_OS_O_PATH | P9_DOTL_TRUNC, 0), -EINVAL);
 	assert_int_equal(p9_os_openat(t->fd, "f", P9_DOTL_NOACCESS, 0), -EINVAL);
-	assert_int_equal(p9_os_openat(t->fd, "f", P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, 0),
-			 -ENOTDIR);
+	assert_int_equal(p9_os_openat(t->fd, "f", P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, 0), -ENOTDIR);
 	assert_int_equal(p9_os_openat(t->fd, "f", P9_OS_O_PATH | P9_DOTL_DIRECTORY, 0), -ENOTDIR);
 	assert_int_equal(p9_os_openat(t->fd, "missing", P9_DOTL_RDONLY, 0), -ENOENT);
 	/* The file is untouched by the refused O_PATH|TRUNC. */
@@ -264,7 +263,8 @@ static void reopen_device_is_enxio(void **state)
 	p9_os_close(pfd);
 	/* The largest numbers Linux keeps (12-bit major, 20-bit minor)
 	 * round-trip through the encoding. */
-	uint64_t big = ((uint64_t)0xabc << 8) | (0xfedcb & 0xff) | ((uint64_t)(0xfedcb & ~0xffu) << 12);
+	uint64_t big =
+	        ((uint64_t)0xabc << 8) | (0xfedcb & 0xff) | ((uint64_t)(0xfedcb & ~0xffu) << 12);
 	assert_int_equal(p9_os_mknodat(t->fd, "blk", P9_S_IFBLK | 0600, big), 0);
 	stat_name(t->fd, "blk", &st);
 	assert_int_equal(st.rdev, big);
@@ -454,7 +454,7 @@ static void futimens_sets_exact_nanoseconds(void **state)
 	mkfile(t->fd, "f", "", 0600);
 	int pfd = open_path(t->fd, "f");
 	struct p9_os_time tm[2] = {{1000, 123456789, P9_OS_TIME_SET},
-				   {2000, 987654321, P9_OS_TIME_SET}};
+	                           {2000, 987654321, P9_OS_TIME_SET}};
 	assert_int_equal(p9_os_futimens(pfd, tm), 0);
 	struct p9_os_stat st;
 	assert_int_equal(p9_os_fstat(pfd, &st), 0);
@@ -680,31 +680,31 @@ static void process_and_thread_basics(void **state)
 int run_files_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(names_dot_dotdot_empty_slash_are_einval),
-		T(openat_o_path_of_symlink_names_the_link),
-		T(openat_symlink_for_io_is_eloop),
-		T(openat_create_uses_mode_and_excl),
-		T(openat_refuses_bad_flag_combinations),
-		T(openat_flags_reach_the_host),
-		T(open_root_follows_admin_path_and_needs_a_dir),
-		T(reopen_unlinked_file_still_reads_its_data),
-		T(reopen_follows_renames),
-		T(reopen_fifo_is_enxio_and_does_not_block),
-		T(reopen_device_is_enxio),
-		T(reopen_symlink_is_eloop_and_dirs_open_read_only),
-		T(reopen_truncates_and_ignores_create_excl),
-		T(dup_and_close),
-		T(stat_reports_exact_fields),
-		T(fstatfs_matches_the_host),
-		T(fchmod_works_on_o_path_and_refuses_symlinks),
-		T(fchown_never_follows),
-		T(futimens_sets_exact_nanoseconds),
-		T(utimensat_on_symlink_changes_the_link),
-		T(ftruncate_on_o_path_and_never_through_a_symlink),
-		T(readlink_exact_and_never_truncated),
-		T(pread_pwrite_at_offsets),
-		T(names_create_link_rename_remove),
-		cmocka_unit_test(process_and_thread_basics),
+	        T(names_dot_dotdot_empty_slash_are_einval),
+	        T(openat_o_path_of_symlink_names_the_link),
+	        T(openat_symlink_for_io_is_eloop),
+	        T(openat_create_uses_mode_and_excl),
+	        T(openat_refuses_bad_flag_combinations),
+	        T(openat_flags_reach_the_host),
+	        T(open_root_follows_admin_path_and_needs_a_dir),
+	        T(reopen_unlinked_file_still_reads_its_data),
+	        T(reopen_follows_renames),
+	        T(reopen_fifo_is_enxio_and_does_not_block),
+	        T(reopen_device_is_enxio),
+	        T(reopen_symlink_is_eloop_and_dirs_open_read_only),
+	        T(reopen_truncates_and_ignores_create_excl),
+	        T(dup_and_close),
+	        T(stat_reports_exact_fields),
+	        T(fstatfs_matches_the_host),
+	        T(fchmod_works_on_o_path_and_refuses_symlinks),
+	        T(fchown_never_follows),
+	        T(futimens_sets_exact_nanoseconds),
+	        T(utimensat_on_symlink_changes_the_link),
+	        T(ftruncate_on_o_path_and_never_through_a_symlink),
+	        T(readlink_exact_and_never_truncated),
+	        T(pread_pwrite_at_offsets),
+	        T(names_create_link_rename_remove),
+	        cmocka_unit_test(process_and_thread_basics),
 	};
 	return cmocka_run_group_tests_name("platform/files", tests, NULL, NULL);
 }

@@ -17,9 +17,9 @@
 #define GROUP 12345u
 
 struct dirs {
-	int priv; /* root:root 0700 */
-	int pub; /* root:root 0777 */
-	int grp; /* root:GROUP 0770 */
+	int priv;   /* root:root 0700 */
+	int pub;    /* root:root 0777 */
+	int grp;    /* root:GROUP 0770 */
 	int secret; /* O_PATH of a root:root 0600 file */
 	pthread_barrier_t become_done, main_done;
 	int failures; /* assertions in the worker can't longjmp across threads */
@@ -28,7 +28,7 @@ struct dirs {
 #define CHECK(d, cond)                                                                             \
 	do {                                                                                       \
 		if (!(cond)) {                                                                     \
-			print_error("worker check failed: %s (line %d)\n", #cond, __LINE__);      \
+			print_error("worker check failed: %s (line %d)\n", #cond, __LINE__);       \
 			(d)->failures++;                                                           \
 		}                                                                                  \
 	} while (0)
@@ -173,9 +173,9 @@ static void user_groups_lists_or_falls_back(void **state)
 int run_identity_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(become_is_per_thread_and_become_self_restores,
-						tdir_setup, tdir_teardown),
-		cmocka_unit_test(user_groups_lists_or_falls_back),
+	        cmocka_unit_test_setup_teardown(become_is_per_thread_and_become_self_restores,
+	                                        tdir_setup, tdir_teardown),
+	        cmocka_unit_test(user_groups_lists_or_falls_back),
 	};
 	return cmocka_run_group_tests_name("platform/identity", tests, NULL, NULL);
 }

@@ -115,8 +115,8 @@ static void xattr_on_symlink_handle_never_reaches_the_target(void **state)
 int run_xattr_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(xattr_set_get_list_remove_on_o_path),
-		T(xattr_on_symlink_handle_never_reaches_the_target),
+	        T(xattr_set_get_list_remove_on_o_path),
+	        T(xattr_on_symlink_handle_never_reaches_the_target),
 	};
 	return cmocka_run_group_tests_name("platform/xattr", tests, NULL, NULL);
 }
