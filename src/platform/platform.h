@@ -125,13 +125,18 @@ int p9_os_setxattr(int fd, const char *name, const void *val, size_t len, int fl
 int p9_os_removexattr(int fd, const char *name);
 
 /* --- locks (OFD semantics) --- */
-int p9_os_setlk(int fd, const struct p9_os_lock *lk, int wait); /* wait: may sleep, -EINTR when interrupted */
+/* wait: may sleep, but at most ~100 ms a call: -EINTR when interrupted or
+ * when the slice ends, so the caller checks for cancellation and calls
+ * again. */
+int p9_os_setlk(int fd, const struct p9_os_lock *lk, int wait);
 int p9_os_getlk(int fd, struct p9_os_lock *lk); /* in: the lock wanted; out: a conflicting one or type 2 */
 
 /* --- identity of the calling thread (passthrough as root) --- */
 int p9_os_become(uint32_t uid, uint32_t gid, const uint32_t *groups, size_t ngroups);
 int p9_os_become_self(void); /* back to the server's own identity */
-int p9_os_user_groups(uint32_t uid, uint32_t gid, uint32_t *groups, size_t cap); /* returns count */
+/* The user's groups, its primary group (from the user database; gid
+ * when the user is unknown) first. Returns the count. */
+int p9_os_user_groups(uint32_t uid, uint32_t gid, uint32_t *groups, size_t cap);
 int p9_os_is_privileged(void); /* may chown and act as other users */
 
 /* --- threads --- */

@@ -24,7 +24,9 @@
  *    switched.
  *  - p9_os_is_privileged says yes only when switching really confines the
  *    thread: euid 0 (the kernel drops capabilities only when the fsuid
- *    leaves 0) and no SECBIT_NO_SETUID_FIXUP (which would keep them).
+ *    leaves 0) and no SECBIT_NO_SETUID_FIXUP (which would keep them). It
+ *    reads the calling thread's effective capabilities, so ask it as the
+ *    server (at startup), not from a thread acting as a user.
  */
 #include <errno.h>
 #include <grp.h>
@@ -218,6 +220,8 @@ int p9_os_user_groups(uint32_t uid, uint32_t gid, uint32_t *groups, size_t cap)
 		free(buf);
 		return p9__err(rc);
 	}
+	/* The user database, not the caller, knows the primary group. */
+	gid = (uint32_t)pw.pw_gid;
 	int n = cap > (size_t)INT_MAX ? INT_MAX : (int)cap;
 	/* A list cut short is refused rather than returned: dropping a group
 	 * can grant access (a file mode like 0604 denies the group). */
@@ -229,5 +233,12 @@ int p9_os_user_groups(uint32_t uid, uint32_t gid, uint32_t *groups, size_t cap)
 	free(buf);
 	if (rc < 0)
 		return -ERANGE;
+	/* getgrouplist includes the primary group; put it first. */
+	for (int i = 1; i < n; i++)
+		if (groups[i] == gid) {
+			groups[i] = groups[0];
+			groups[0] = gid;
+			break;
+		}
 	return n;
 }

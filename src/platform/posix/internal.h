@@ -85,4 +85,6 @@ int p9__mode_from_linux(uint32_t m, mode_t *host);
  * from p9_os_thread_init, so they are saved before any worker switches. */
 void p9__identity_save(void);
 
+int p9__interrupt_signal(void); /* thread.c */
+
 #endif

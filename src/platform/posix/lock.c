@@ -14,8 +14,11 @@
  *    process-owned POSIX locks, whose semantics would silently differ.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -48,6 +51,38 @@ static int to_flock(const struct p9_os_lock *lk, struct flock *fl)
 	return 0;
 }
 
+#if defined(__linux__)
+/* A waiting F_OFD_SETLKW is bounded by a per-thread timer that sends the
+ * interrupt signal after WAIT_SLICE_MS: an interrupt lost just before the
+ * wait began (see thread.c) then costs at most one slice, because the
+ * caller re-checks whether it was cancelled and waits again. */
+#define WAIT_SLICE_MS 100
+static _Thread_local timer_t wait_timer;
+static _Thread_local int have_timer;
+
+static void arm_wait_timer(int on)
+{
+	if (!have_timer) {
+		struct sigevent sev = { 0 };
+		sev.sigev_notify = SIGEV_THREAD_ID;
+		sev.sigev_signo = p9__interrupt_signal();
+		sev._sigev_un._tid = gettid(); /* sigev_notify_thread_id */
+		if (timer_create(CLOCK_MONOTONIC, &sev, &wait_timer) < 0)
+			return; /* unbounded waits: still correct, less prompt */
+		have_timer = 1;
+	}
+	struct itimerspec its = { 0 };
+	if (on)
+		its.it_value.tv_nsec = WAIT_SLICE_MS * 1000000L;
+	timer_settime(wait_timer, 0, &its, NULL);
+}
+#else
+static void arm_wait_timer(int on)
+{
+	(void)on;
+}
+#endif
+
 int p9_os_setlk(int fd, const struct p9_os_lock *lk, int wait)
 {
 	int err = p9__fault_err(P9_OS_CALL_LOCK);
@@ -58,7 +93,11 @@ int p9_os_setlk(int fd, const struct p9_os_lock *lk, int wait)
 		return err;
 	int r;
 	if (wait) {
+		arm_wait_timer(1);
 		r = fcntl(fd, F_OFD_SETLKW, &fl);
+		int saved = errno;
+		arm_wait_timer(0);
+		errno = saved;
 	} else {
 		P9__RETRY(r, fcntl(fd, F_OFD_SETLK, &fl));
 		/* POSIX allows either for "held by someone else". */
@@ -92,6 +131,38 @@ int p9_os_getlk(int fd, struct p9_os_lock *lk)
 }
 
 #else
+
+#if defined(__linux__)
+/* A waiting F_OFD_SETLKW is bounded by a per-thread timer that sends the
+ * interrupt signal after WAIT_SLICE_MS: an interrupt lost just before the
+ * wait began (see thread.c) then costs at most one slice, because the
+ * caller re-checks whether it was cancelled and waits again. */
+#define WAIT_SLICE_MS 100
+static _Thread_local timer_t wait_timer;
+static _Thread_local int have_timer;
+
+static void arm_wait_timer(int on)
+{
+	if (!have_timer) {
+		struct sigevent sev = { 0 };
+		sev.sigev_notify = SIGEV_THREAD_ID;
+		sev.sigev_signo = p9__interrupt_signal();
+		sev._sigev_un._tid = gettid(); /* sigev_notify_thread_id */
+		if (timer_create(CLOCK_MONOTONIC, &sev, &wait_timer) < 0)
+			return; /* unbounded waits: still correct, less prompt */
+		have_timer = 1;
+	}
+	struct itimerspec its = { 0 };
+	if (on)
+		its.it_value.tv_nsec = WAIT_SLICE_MS * 1000000L;
+	timer_settime(wait_timer, 0, &its, NULL);
+}
+#else
+static void arm_wait_timer(int on)
+{
+	(void)on;
+}
+#endif
 
 int p9_os_setlk(int fd, const struct p9_os_lock *lk, int wait)
 {

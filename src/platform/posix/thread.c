@@ -15,10 +15,10 @@
  *
  * The race: a signal that arrives just before the thread enters the
  * blocking call is consumed by the handler and lost, and the call then
- * sleeps. The caller closes it by marking the request cancelled first and
- * re-sending the interrupt (and re-checking the mark) until the worker is
- * done; making the check-and-sleep atomic would need pselect-style masks
- * that fcntl(F_OFD_SETLKW) does not offer.
+ * sleeps. Making the check-and-sleep atomic would need pselect-style masks
+ * that fcntl(F_OFD_SETLKW) does not offer, so a waiting call is bounded
+ * instead (lock.c: a per-thread timer ends each wait after 100 ms with
+ * EINTR), and the caller re-checks its cancel mark between waits.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -28,7 +28,7 @@
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static int interrupt_signal(void)
+int p9__interrupt_signal(void)
 {
 #ifdef SIGRTMIN
 	/* Real-time signals are free for applications; SIGUSR1/2 are often
@@ -50,7 +50,7 @@ static void install(void)
 	sa.sa_handler = on_interrupt;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0; /* no SA_RESTART: the point is to end the call */
-	sigaction(interrupt_signal(), &sa, NULL);
+	sigaction(p9__interrupt_signal(), &sa, NULL);
 }
 
 void p9_os_thread_init(void)
@@ -59,7 +59,7 @@ void p9_os_thread_init(void)
 	p9__identity_save();
 	sigset_t set;
 	sigemptyset(&set);
-	sigaddset(&set, interrupt_signal());
+	sigaddset(&set, p9__interrupt_signal());
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
@@ -67,7 +67,7 @@ void p9_os_thread_interrupt(uint64_t thread_id)
 {
 	/* The caller guarantees the thread is alive (workers live as long as
 	 * their pool); pthread_kill on an exited thread is undefined. */
-	pthread_kill((pthread_t)(uintptr_t)thread_id, interrupt_signal());
+	pthread_kill((pthread_t)(uintptr_t)thread_id, p9__interrupt_signal());
 }
 
 uint64_t p9_os_thread_self(void)
