@@ -61,6 +61,9 @@ int p9_server_run(struct p9_server *s);
 /* Ask p9_server_run to return. Async-signal-safe. */
 void p9_server_stop(struct p9_server *s);
 
+/* Connections not yet fully closed (their fids released). */
+unsigned p9_server_connections(struct p9_server *s);
+
 /* With "fd:" listeners only: stop when every connection has closed. */
 void p9_server_stop_when_idle(struct p9_server *s, int on);
 

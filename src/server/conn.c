@@ -193,20 +193,25 @@ static int grow_rbuf(struct p9_conn *c, size_t need)
 	return 0;
 }
 
-/* Cut complete messages out of rbuf into requests. Returns how many, or
- * -EPROTO when the stream cannot be a 9P stream. */
-static int cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max)
+/* Cut complete messages out of rbuf into requests. Returns how many;
+ * *err is set to -EPROTO when the stream cannot be a 9P stream (or
+ * -ENOMEM), after the messages before that point were cut: those are
+ * real requests and must still be answered or dropped like any other. */
+static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max, int *err)
 {
 	size_t pos = 0;
 	unsigned n = 0;
 	uint32_t limit = c->versioned ? c->msize : c->srv->cfg.msize;
+	*err = 0;
 	while (n < max && c->rlen - pos >= 4) {
 		uint32_t size = p9_get_u32(c->rbuf + pos);
-		if (size < P9_HDRSZ || size > limit)
-			return -EPROTO;
+		if (size < P9_HDRSZ || size > limit) {
+			*err = -EPROTO;
+			break;
+		}
 		if (c->rlen - pos < size) {
 			if (pos == 0 && size > c->rcap && grow_rbuf(c, size) < 0)
-				return -ENOMEM;
+				*err = -ENOMEM;
 			break;
 		}
 		struct p9_req *r;
@@ -216,39 +221,97 @@ static int cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max)
 			 * the payload is never copied. */
 			size_t cap;
 			uint8_t *nb = p9__buf_get(c->rcap, &cap);
-			if (!nb)
-				return -ENOMEM;
+			if (!nb) {
+				*err = -ENOMEM;
+				break;
+			}
 			memcpy(nb, c->rbuf + size, c->rlen - size);
 			r = p9__req_new(c, c->rbuf, size, c->rbuf);
 			if (!r) {
 				p9__buf_put(nb, cap);
-				return -ENOMEM;
+				*err = -ENOMEM;
+				break;
 			}
 			r->incap = c->rcap;
 			c->rbuf = nb;
 			c->rcap = cap;
 			c->rlen -= size;
 			batch[n++] = r;
+			if (r->inbuf[4] == P9_TVERSION)
+				break;
 			continue;
 		}
 		r = p9__req_new(c, c->rbuf + pos, size, NULL);
-		if (!r)
-			return -ENOMEM;
+		if (!r) {
+			*err = -ENOMEM;
+			break;
+		}
 		batch[n++] = r;
 		pos += size;
+		if (r->inbuf[4] == P9_TVERSION)
+			break; /* a barrier: see p9__conn_on_readable */
 	}
 	if (pos) {
 		memmove(c->rbuf, c->rbuf + pos, c->rlen - pos);
 		c->rlen -= pos;
 	}
-	return (int)n;
+	return n;
+}
+
+/* Put a batch in flight: on the connection's list, then (if queue) in
+ * the run queue; otherwise the caller runs it. */
+static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int queue, int *pause)
+{
+	pthread_mutex_lock(&c->lock);
+	for (unsigned i = 0; i < n; i++) {
+		struct p9_req *r = batch[i];
+		r->next_inflight = c->inflight;
+		r->prev_inflight = NULL;
+		if (c->inflight)
+			c->inflight->prev_inflight = r;
+		c->inflight = r;
+	}
+	c->ninflight += n;
+	c->nqueued += n;
+	*pause = !has_room(c);
+	if (*pause)
+		c->read_paused = 1;
+	pthread_mutex_unlock(&c->lock);
+	if (queue)
+		p9__runq_push(c->srv, batch, n);
+}
+
+static int is_version(const struct p9_req *r)
+{
+	return r->inbuf[4] == P9_TVERSION;
 }
 
 void p9__conn_on_readable(struct p9_conn *c)
 {
 	struct p9_req *batch[BATCH_MAX];
-	int n = 0, eof = 0;
+	unsigned n = 0;
+	int eof = 0, pause = 0, err = 0;
 	for (;;) {
+		/* Cut what is buffered. A Tversion is a barrier: everything
+		 * before it is launched, it runs here (it waits for those to
+		 * end), and only then is anything after it cut, in the dialect
+		 * and msize it set. */
+		n += cut_messages(c, batch + n, BATCH_MAX - n, &err);
+		if (n && is_version(batch[n - 1])) {
+			struct p9_req *v = batch[--n];
+			launch(c, batch, n, 1, &pause);
+			n = 0;
+			launch(c, &v, 1, 0, &pause);
+			p9__req_run(v);
+			continue;
+		}
+		if (err < 0) {
+			p9__log(1, "%s: not a 9P stream (%s); closing", c->peer, strerror(-err));
+			eof = 1;
+			break;
+		}
+		if (n == BATCH_MAX)
+			break;
 		if (c->rlen == c->rcap && grow_rbuf(c, c->rcap * 2) < 0) {
 			eof = 1;
 			break;
@@ -261,33 +324,8 @@ void p9__conn_on_readable(struct p9_conn *c)
 			break;
 		}
 		c->rlen += (size_t)got;
-		int k = cut_messages(c, batch + n, BATCH_MAX - (unsigned)n);
-		if (k < 0) {
-			p9__log(1, "%s: not a 9P stream (%s); closing", c->peer, strerror(-k));
-			eof = 1;
-			break;
-		}
-		n += k;
-		/* Stop when the batch is full or the socket is drained. */
-		if (n == BATCH_MAX || c->rlen < c->rcap)
-			break;
 	}
-	pthread_mutex_lock(&c->lock);
-	for (int i = 0; i < n; i++) {
-		struct p9_req *r = batch[i];
-		r->next_inflight = c->inflight;
-		r->prev_inflight = NULL;
-		if (c->inflight)
-			c->inflight->prev_inflight = r;
-		c->inflight = r;
-	}
-	c->ninflight += (unsigned)n;
-	c->nqueued += (unsigned)n;
-	int pause = !eof && !has_room(c);
-	if (pause)
-		c->read_paused = 1;
-	pthread_mutex_unlock(&c->lock);
-	p9__runq_push(c->srv, batch, (unsigned)n);
+	launch(c, batch, n, 1, &pause);
 	if (eof)
 		p9__conn_shutdown(c);
 	else if (!pause)

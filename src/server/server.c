@@ -140,6 +140,11 @@ int p9_server_add_conn(struct p9_server *s, int rfd, int wfd)
 	return p9__conn_new(s, rfd, wfd, peer) ? 0 : -ENOMEM;
 }
 
+unsigned p9_server_connections(struct p9_server *s)
+{
+	return (unsigned)atomic_load(&s->nconns);
+}
+
 void p9_server_stop_when_idle(struct p9_server *s, int on)
 {
 	s->stop_when_idle = on;
