@@ -27,17 +27,29 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: p9d --export DIR [options]\n"
-		"Serve DIR over 9P2000.L (Linux: mount -t 9p).\n"
+		"Serve DIR over 9P2000.L, 9P2000.u and 9P2000 (Linux: mount -t 9p).\n"
 		"\n"
 		"  -e, --export DIR          directory to export (required)\n"
 		"  -l, --listen ADDR         tcp:HOST:PORT, unix:PATH or fd:N[,M]; repeatable\n"
 		"                            (default tcp:127.0.0.1:5640)\n"
-		"  -s, --security-model M    passthrough (default; needs root) or none\n"
+		"  -s, --security-model M    how owners, modes and special files are kept:\n"
+		"                              passthrough  on the host as they are (default;\n"
+		"                                           needs root)\n"
+		"                              none         on the host, owners not changed\n"
+		"                              mapped-xattr in user.virtfs.* xattrs (alias:\n"
+		"                                           mapped); runs unprivileged\n"
+		"                              mapped-file  in .virtfs_metadata files; runs\n"
+		"                                           unprivileged\n"
+		"      --fmode MODE          mapped models: host mode of new files (octal,\n"
+		"                            default 0600)\n"
+		"      --dmode MODE          mapped models: host mode of new directories\n"
+		"                            (octal, default 0700)\n"
 		"  -r, --readonly            refuse every change (EROFS)\n"
 		"  -m, --msize N             largest message in bytes (default 1048576)\n"
 		"  -t, --threads N           worker threads (default: 2 per CPU, at least 4)\n"
-		"      --multidevs MODE      warn (default) or forbid, for exports that span\n"
-		"                            several file systems\n"
+		"      --multidevs MODE      exports that span several file systems: warn\n"
+		"                            (default), forbid (refuse the others), or remap\n"
+		"                            (unique inode numbers across them)\n"
 		"      --max-fids N          fids per connection (default 1048576)\n"
 		"  -v, --verbose             more messages; twice for debug\n"
 		"      --trace               log every message\n"
@@ -56,6 +68,18 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/* A mode in octal (a leading 0 is optional), permission bits only. */
+static int parse_mode(const char *s, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 8);
+	if (errno || end == s || *end || v > 0777 || s[0] == '-' || s[0] == '+')
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static int bad(const char *what, const char *arg)
 {
 	fprintf(stderr, "p9d: %s: %s\n", what, arg);
@@ -65,7 +89,7 @@ static int bad(const char *what, const char *arg)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_TRACE = 256, OPT_MULTIDEVS, OPT_MAXFIDS };
+	enum { OPT_TRACE = 256, OPT_MULTIDEVS, OPT_MAXFIDS, OPT_FMODE, OPT_DMODE };
 	static const struct option opts[] = {
 		{ "export", required_argument, 0, 'e' },
 		{ "listen", required_argument, 0, 'l' },
@@ -74,6 +98,8 @@ int main(int argc, char **argv)
 		{ "msize", required_argument, 0, 'm' },
 		{ "threads", required_argument, 0, 't' },
 		{ "multidevs", required_argument, 0, OPT_MULTIDEVS },
+		{ "fmode", required_argument, 0, OPT_FMODE },
+		{ "dmode", required_argument, 0, OPT_DMODE },
 		{ "max-fids", required_argument, 0, OPT_MAXFIDS },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "trace", no_argument, 0, OPT_TRACE },
@@ -84,6 +110,7 @@ int main(int argc, char **argv)
 	struct p9_server_config cfg;
 	const char *listens[16];
 	int nlisten = 0, c;
+	const char *fmode_arg = NULL, *dmode_arg = NULL;
 	unsigned long v;
 	p9_server_config_init(&cfg);
 	while ((c = getopt_long(argc, argv, "e:l:s:rm:t:vhV", opts, NULL)) != -1) {
@@ -101,9 +128,10 @@ int main(int argc, char **argv)
 				cfg.model = P9_SM_PASSTHROUGH;
 			else if (strcmp(optarg, "none") == 0)
 				cfg.model = P9_SM_NONE;
-			else if (strcmp(optarg, "mapped-xattr") == 0 || strcmp(optarg, "mapped") == 0 ||
-				 strcmp(optarg, "mapped-file") == 0)
-				return bad("security model not available in this version", optarg);
+			else if (strcmp(optarg, "mapped-xattr") == 0 || strcmp(optarg, "mapped") == 0)
+				cfg.model = P9_SM_MAPPED_XATTR;
+			else if (strcmp(optarg, "mapped-file") == 0)
+				cfg.model = P9_SM_MAPPED_FILE;
 			else
 				return bad("unknown security model", optarg);
 			break;
@@ -125,8 +153,24 @@ int main(int argc, char **argv)
 				cfg.multidevs = P9_MULTIDEVS_WARN;
 			else if (strcmp(optarg, "forbid") == 0)
 				cfg.multidevs = P9_MULTIDEVS_FORBID;
+			else if (strcmp(optarg, "remap") == 0)
+				cfg.multidevs = P9_MULTIDEVS_REMAP;
 			else
-				return bad("multidevs must be warn or forbid", optarg);
+				return bad("multidevs must be warn, forbid or remap", optarg);
+			break;
+		case OPT_FMODE:
+		case OPT_DMODE:
+			if (parse_mode(optarg, &v) < 0)
+				return bad(c == OPT_FMODE ? "fmode must be an octal mode from 0 to 0777"
+							  : "dmode must be an octal mode from 0 to 0777",
+					   optarg);
+			if (c == OPT_FMODE) {
+				cfg.fmode = (uint32_t)v;
+				fmode_arg = optarg;
+			} else {
+				cfg.dmode = (uint32_t)v;
+				dmode_arg = optarg;
+			}
 			break;
 		case OPT_MAXFIDS:
 			if (parse_uint(optarg, 1u << 30, &v) < 0 || v == 0)
@@ -154,6 +198,12 @@ int main(int argc, char **argv)
 		return bad("unexpected argument", argv[optind]);
 	if (!cfg.export_path)
 		return bad("missing option", "--export DIR");
+	/* Host modes of new files only mean something where the host file
+	 * does not carry the client's mode (as QEMU decides). */
+	if (cfg.model != P9_SM_MAPPED_XATTR && cfg.model != P9_SM_MAPPED_FILE &&
+	    (fmode_arg || dmode_arg))
+		return bad("only valid with --security-model mapped-xattr or mapped-file",
+			   fmode_arg ? "--fmode" : "--dmode");
 	if (nlisten == 0)
 		listens[nlisten++] = "tcp:127.0.0.1:5640";
 

@@ -95,10 +95,17 @@ static int h_version(struct ctx *x)
 	uint32_t msize = x->in->u.version.msize;
 	const char *answer = "unknown";
 	enum p9_dialect d = P9_DIALECT_2000L;
-	if (v.len >= 6 && memcmp(v.s, "9P2000", 6) == 0) {
+	/* "9P2000" with a suffix we do not know is plain 9P2000 (version(5)). */
+	if (v.len >= 6 && memcmp(v.s, "9P2000", 6) == 0 && (v.len == 6 || v.s[6] == '.')) {
 		if (v.len == 8 && memcmp(v.s + 6, ".L", 2) == 0) {
 			answer = "9P2000.L";
 			d = P9_DIALECT_2000L;
+		} else if (v.len == 8 && memcmp(v.s + 6, ".u", 2) == 0) {
+			answer = "9P2000.u";
+			d = P9_DIALECT_2000U;
+		} else {
+			answer = "9P2000";
+			d = P9_DIALECT_2000;
 		}
 	}
 	if (msize < P9_MIN_MSIZE) {
@@ -106,6 +113,7 @@ static int h_version(struct ctx *x)
 		answer = "unknown";
 	}
 	wait_others_done(x);
+	p9__dispatch_u_reset(x->c);
 	p9__fid_clunk_all(x->c);
 	if (msize > x->c->srv->cfg.msize)
 		msize = x->c->srv->cfg.msize;
@@ -768,6 +776,21 @@ static const handler_fn handlers[256] = {
 	[P9_TRENAMEAT] = h_renameat, [P9_TUNLINKAT] = h_unlinkat,
 };
 
+/* 9P2000.u and classic 9P2000 share the session messages above; the
+ * others are dispatch_u.c's. */
+static int h_dialect_u(struct ctx *x)
+{
+	return p9__dispatch_u(x->r);
+}
+
+static handler_fn handler_of(const struct p9_conn *c, uint8_t type)
+{
+	if (c->dialect == P9_DIALECT_2000L || type == P9_TVERSION || type == P9_TAUTH ||
+	    type == P9_TFLUSH)
+		return handlers[type];
+	return p9__dispatch_u_has(type) ? h_dialect_u : NULL;
+}
+
 /* Requests that run to the end even when flushed before they start:
  * their effect is the client's only way to release a fid. */
 static int runs_when_flushed(uint8_t type)
@@ -779,6 +802,7 @@ void p9__dispatch(struct p9_req *r)
 {
 	struct p9_conn *c = r->conn;
 	struct ctx x = { .r = r, .c = c, .fs = c->srv->fs, .in = &r->in };
+	handler_fn h = handler_of(c, r->inbuf[4]);
 	int e;
 	/* The header is there (the reader checked the size); the tag is
 	 * what an error reply needs even when the body is garbage. */
@@ -789,8 +813,8 @@ void p9__dispatch(struct p9_req *r)
 		r->in.tag = p9_get_u16(r->inbuf + 5);
 		p9__log(2, "%s: malformed %s (tag %u, %zu bytes)", c->peer,
 			p9_msg_name(r->in.type), r->in.tag, r->inlen);
-		e = handlers[r->in.type] ? -EINVAL : -EOPNOTSUPP;
-	} else if (!handlers[r->in.type]) {
+		e = h ? -EINVAL : -EOPNOTSUPP;
+	} else if (!h) {
 		e = -EOPNOTSUPP;
 	} else if (!c->versioned && r->in.type != P9_TVERSION) {
 		e = -EPROTO; /* Tversion must come first */
@@ -802,7 +826,7 @@ void p9__dispatch(struct p9_req *r)
 			p9_format(line, sizeof(line), &r->in);
 			p9__log(3, "%s: -> %s", c->peer, line);
 		}
-		e = handlers[r->in.type](&x);
+		e = h(&x);
 	}
 	p9__req_respond(r, e);
 }

@@ -575,6 +575,11 @@ static void locks_conflict_between_fids(void **state)
 	assert_int_equal(out.type, P9_LOCK_TYPE_WRLCK);
 	assert_int_equal(out.start, 0);
 	assert_int_equal(out.length, 10);
+	/* Linux asks with type UNLCK, meaning "anything held here?" */
+	struct p9_client_lock any = wr;
+	any.type = P9_LOCK_TYPE_UNLCK;
+	assert_int_equal(p9_client_getlock(H.c, (uint32_t)b, &any, &out), 0);
+	assert_int_equal(out.type, P9_LOCK_TYPE_WRLCK);
 	/* A range that does not overlap is free. */
 	struct p9_client_lock other = wr;
 	other.start = 10;

@@ -10,12 +10,23 @@
 int p9__local_qid(struct local_fs *fs, const struct p9_os_stat *st, struct p9_qid *qid)
 {
 	uint32_t t = st->mode & P9_S_IFMT;
-	if (st->dev != fs->root_dev) {
+	qid->path = st->ino;
+	if (st->dev != fs->root_dev || (st->ino >> 63)) {
 		switch (fs->base.cfg->multidevs) {
+		case P9_MULTIDEVS_REMAP: {
+			int e = p9__qidmap_path(&fs->qidmap, fs->root_dev, st->dev, st->ino,
+						&qid->path);
+			if (e < 0)
+				return e;
+			break;
+		}
 		case P9_MULTIDEVS_FORBID:
-			return -ENODEV;
+			if (st->dev != fs->root_dev)
+				return -ENODEV;
+			break;
 		default:
-			if (atomic_exchange(&fs->warned_multidev, 1) == 0)
+			if (st->dev != fs->root_dev &&
+			    atomic_exchange(&fs->warned_multidev, 1) == 0)
 				p9__log(0, "warning: the export spans several file systems; inode "
 					   "numbers may collide in the client (use --multidevs remap)");
 			break;
@@ -24,8 +35,19 @@ int p9__local_qid(struct local_fs *fs, const struct p9_os_stat *st, struct p9_qi
 	qid->type = t == P9_S_IFDIR ? P9_QTDIR : t == P9_S_IFLNK ? P9_QTSYMLINK : P9_QTFILE;
 	/* What QEMU uses: changes when the file's data changes. */
 	qid->version = (uint32_t)((uint64_t)st->mtime_sec ^ (st->size << 8));
-	qid->path = st->ino;
 	return 0;
+}
+
+int p9__local_stat(struct local_fs *fs, struct local_node *n, int fd, struct p9_os_stat *st)
+{
+	int e = p9_os_fstat(fd, st);
+	if (e < 0 || !fs->model->getattr)
+		return e;
+	struct local_loc loc;
+	p9__loc_node(&loc, fs, n, fd);
+	e = fs->model->getattr(fs, &loc, st);
+	p9__loc_done(&loc);
+	return e;
 }
 
 int p9__local_getattr(struct p9_fs *fs, struct p9_fid *fid, uint64_t mask, struct p9_rgetattr *out)
@@ -38,7 +60,7 @@ int p9__local_getattr(struct p9_fs *fs, struct p9_fid *fid, uint64_t mask, struc
 	int fd = p9__local_fid_fd(lfs, lf, &tmp);
 	if (fd < 0)
 		return fd;
-	e = p9_os_fstat(fd, &st);
+	e = p9__local_stat(lfs, lf->node, fd, &st);
 	p9__node_fd_done(fd, tmp);
 	if (e < 0)
 		return e;
@@ -118,29 +140,29 @@ int p9__local_setattr(struct p9_fs *fs, struct p9_fid *fid, const struct p9_tset
 {
 	struct local_fs *lfs = local_of(fs);
 	struct local_fid *lf = fid->priv;
+	struct local_loc loc;
 	int tmp, e = 0;
-	int islink = (lf->node->mode & P9_S_IFMT) == P9_S_IFLNK;
 	if (lf->kind != LOCAL_FID_FILE)
 		return -EBADF;
 	int fd = p9__local_fid_fd(lfs, lf, &tmp);
 	if (fd < 0)
 		return fd;
+	p9__loc_node(&loc, lfs, lf->node, fd);
 	/* Size first, so that explicit times win over the truncate's; owner
 	 * before mode, so that a chown does not clear set-id bits the same
-	 * request asks for. */
+	 * request asks for. Owner and mode are the model's to keep. */
 	if (in->valid & P9_SETATTR_SIZE)
 		e = truncate_fid(lf, fd, in->size);
 	if (e == 0 && (in->valid & (P9_SETATTR_UID | P9_SETATTR_GID))) {
 		uint32_t uid = (in->valid & P9_SETATTR_UID) ? in->uid : (uint32_t)-1;
 		uint32_t gid = (in->valid & P9_SETATTR_GID) ? in->gid : (uint32_t)-1;
-		e = p9_os_fchown(fd, uid, gid);
-		if (e == -EPERM && lfs->base.cfg->model == P9_SM_NONE)
-			e = 0; /* "none": ownership is not ours to give */
+		e = lfs->model->chown(lfs, &loc, uid, gid);
 	}
 	if (e == 0 && (in->valid & P9_SETATTR_MODE))
-		e = islink ? -EOPNOTSUPP : p9_os_fchmod(fd, in->mode & 07777);
+		e = lfs->model->chmod(lfs, &loc, in->mode);
 	if (e == 0 && (in->valid & (P9_SETATTR_ATIME | P9_SETATTR_MTIME)))
 		e = set_times(lfs, lf, fd, in);
+	p9__loc_done(&loc);
 	p9__node_fd_done(fd, tmp);
 	return e;
 }

@@ -34,6 +34,9 @@ int p9__local_lopen(struct p9_fs *fs, struct p9_fid *fid, uint32_t flags, struct
 		return nfd;
 	if ((e = p9_os_fstat(nfd, &st)) < 0)
 		goto out;
+	/* The type the client sees: a mapped model's symlink or device is a
+	 * host regular file, and must not be opened as one. */
+	st.mode = (st.mode & ~P9_S_IFMT) | (lf->node->mode & P9_S_IFMT);
 	switch (st.mode & P9_S_IFMT) {
 	case P9_S_IFDIR:
 		if ((flags & 3) != P9_DOTL_RDONLY) {
@@ -89,12 +92,11 @@ int p9__local_lcreate(struct p9_fs *fs, struct p9_fid *fid, struct p9_str name, 
 		      P9_DOTL_CREATE | (flags & P9_DOTL_EXCL);
 	if ((hf & 3) == P9_DOTL_NOACCESS)
 		hf = (hf & ~3u) | P9_DOTL_RDWR;
-	fd = p9_os_openat(dfd, nm, hf, mode & 07777);
+	fd = lfs->model->create(lfs, dfd, nm, hf, mode, fid->cred, gid);
 	p9__node_fd_done(dfd, tmp);
 	if (fd < 0)
 		return fd;
-	if ((e = lfs->model->post_create(lfs, fd, fid->cred, gid)) < 0 ||
-	    (e = p9_os_fstat(fd, &st)) < 0 || (e = p9__local_qid(lfs, &st, qid)) < 0) {
+	if ((e = p9_os_fstat(fd, &st)) < 0 || (e = p9__local_qid(lfs, &st, qid)) < 0) {
 		p9_os_close(fd);
 		return e;
 	}
@@ -161,9 +163,40 @@ static int dir_fill(struct local_fid *lf, uint64_t cookie)
 	return 0;
 }
 
-static uint8_t dtype_of(uint8_t t)
+/* With multidevs=remap an entry's qid path must be the one a walk gives:
+ * that needs its device (a mount point's inode is the mounted root's),
+ * so each entry is looked at. "." and ".." come from the nodes. */
+static int entry_qid_path(struct local_fs *fs, struct local_fid *lf,
+			  const struct p9_os_dirent *de, uint64_t *path)
 {
-	return t; /* the platform reports Linux DT_* values */
+	struct p9_os_stat st;
+	struct p9_qid q;
+	int tmp, e;
+	if (fs->base.cfg->multidevs != P9_MULTIDEVS_REMAP) {
+		*path = de->ino;
+		return 0;
+	}
+	if (de->namelen <= 2 && de->name[0] == '.' && (de->namelen == 1 || de->name[1] == '.')) {
+		struct local_node *n;
+		if (de->namelen == 1)
+			n = p9__node_ref(lf->node);
+		else if ((e = p9__node_lookup(&fs->tree, lf->node, "..", &n, &st)) < 0)
+			return e;
+		int fd = p9__node_fd(&fs->tree, n, &tmp);
+		e = fd < 0 ? fd : p9_os_fstat(fd, &st);
+		p9__node_fd_done(fd, tmp);
+		p9__node_put(&fs->tree, n);
+	} else {
+		e = p9_os_fstatat(lf->fd, de->name, &st);
+	}
+	if (e < 0) { /* gone meanwhile: it was on this directory's device */
+		st.dev = lf->node->dev;
+		st.ino = de->ino;
+	}
+	if ((e = p9__local_qid(fs, &st, &q)) < 0)
+		return e;
+	*path = q.path;
+	return 0;
 }
 
 ssize_t p9__local_readdir(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, uint8_t *buf,
@@ -196,15 +229,17 @@ ssize_t p9__local_readdir(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, ui
 			lf->dirbuf_cookie = de.next;
 			continue;
 		}
+		uint8_t type = lfs->model->dirent_type(de.type);
 		struct p9_dirent d = {
-			.qid = { .type = de.type == P9_DT_DIR ? P9_QTDIR
-					 : de.type == P9_DT_LNK ? P9_QTSYMLINK
-								: P9_QTFILE,
-				 .path = de.ino },
+			.qid = { .type = type == P9_DT_DIR ? P9_QTDIR
+					 : type == P9_DT_LNK ? P9_QTSYMLINK
+							     : P9_QTFILE },
 			.offset = de.next,
-			.type = dtype_of(de.type),
+			.type = type,
 			.name = { de.name, de.namelen },
 		};
+		if ((e = entry_qid_path(lfs, lf, &de, &d.qid.path)) < 0)
+			return pos ? (ssize_t)pos : e;
 		if (p9_dirent_pack(buf, cap, &pos, &d) < 0)
 			break; /* full: this entry starts the next reply */
 		lf->dirbuf_pos = at;

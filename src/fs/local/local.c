@@ -3,6 +3,7 @@
  * operation table.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,7 +47,7 @@ static int local_attach(struct p9_fs *fs, struct p9_fid *fid, struct p9_str anam
 	struct p9_os_stat st;
 	int e;
 	(void)aname; /* the core checked it names this export */
-	if ((e = p9_os_fstat(lfs->tree.root->fd, &st)) < 0)
+	if ((e = p9__local_stat(lfs, lfs->tree.root, lfs->tree.root->fd, &st)) < 0)
 		return e;
 	struct local_fid *lf = p9__local_fid_new(p9__node_ref(lfs->tree.root));
 	if (!lf) {
@@ -125,6 +126,8 @@ static void local_destroy(struct p9_fs *fs)
 {
 	struct local_fs *lfs = local_of(fs);
 	p9__tree_destroy(&lfs->tree);
+	p9__qidmap_destroy(&lfs->qidmap);
+	pthread_rwlock_destroy(&lfs->meta_lock);
 	free(lfs);
 }
 
@@ -166,9 +169,20 @@ static const struct local_model *model_for(enum p9_security_model m)
 		return &p9__model_passthrough;
 	case P9_SM_NONE:
 		return &p9__model_none;
+	case P9_SM_MAPPED_XATTR:
+		return &p9__model_mapped_xattr;
+	case P9_SM_MAPPED_FILE:
+		return &p9__model_mapped_file;
 	default:
 		return NULL;
 	}
+}
+
+/* The tree asks the model what type a host regular file is. */
+static uint32_t tree_file_type(struct local_tree *t, int dirfd, const char *name, int fd)
+{
+	struct local_fs *fs = (struct local_fs *)((char *)t - offsetof(struct local_fs, tree));
+	return fs->model->file_type(fs, dirfd, name, fd);
 }
 
 int p9_local_new(const struct p9_server_config *cfg, struct p9_fs **out, const char **err)
@@ -184,23 +198,42 @@ int p9_local_new(const struct p9_server_config *cfg, struct p9_fs **out, const c
 	lfs->base.cfg = cfg;
 	lfs->model = model_for(cfg->model);
 	if (!lfs->model) {
-		*err = "that security model is not available yet";
+		*err = "unknown security model";
 		free(lfs);
 		return -EINVAL;
+	}
+	lfs->fmode = cfg->fmode & 0777;
+	lfs->dmode = cfg->dmode & 0777;
+	if (pthread_rwlock_init(&lfs->meta_lock, NULL) != 0) {
+		*err = "out of memory";
+		free(lfs);
+		return -ENOMEM;
+	}
+	if ((e = p9__qidmap_init(&lfs->qidmap)) < 0) {
+		*err = "out of memory";
+		pthread_rwlock_destroy(&lfs->meta_lock);
+		free(lfs);
+		return e;
 	}
 	lfs->privileged = p9_os_is_privileged();
 	fd = p9_os_open_root(cfg->export_path);
 	if (fd < 0) {
 		*err = fd == -ENOTDIR ? "export is not a directory" : "cannot open the export directory";
+		p9__qidmap_destroy(&lfs->qidmap);
+		pthread_rwlock_destroy(&lfs->meta_lock);
 		free(lfs);
 		return fd;
 	}
 	if ((e = p9_os_fstat(fd, &st)) < 0 || (e = p9__tree_init(&lfs->tree, fd, &st)) < 0) {
 		*err = "cannot use the export directory";
 		p9_os_close(fd);
+		p9__qidmap_destroy(&lfs->qidmap);
+		pthread_rwlock_destroy(&lfs->meta_lock);
 		free(lfs);
 		return e;
 	}
+	if (lfs->model->file_type)
+		lfs->tree.file_type = tree_file_type;
 	lfs->root_dev = st.dev;
 	/* Modes arrive from clients with their umask already applied; ours
 	 * must not take bits away a second time. */

@@ -49,6 +49,11 @@ int p9__local_getlock(struct p9_fs *fs, struct p9_fid *fid, struct p9_lockreq *l
 	(void)fs;
 	if (lf->fd < 0)
 		return -EBADF;
+	/* Linux's client asks with type UNLCK (it has already tested its own
+	 * locks and means "is anything held here?"): test as a write lock,
+	 * which every other lock conflicts with. */
+	if (l.type == P9_LOCK_TYPE_UNLCK)
+		l.type = P9_LOCK_TYPE_WRLCK;
 	if ((e = p9_os_getlk(lf->fd, &l)) < 0)
 		return e;
 	lk->type = l.type;

@@ -34,23 +34,21 @@ static int dir_fd(struct local_fs *fs, struct p9_fid *dfid, int *tmp)
 	return p9__node_fd(&fs->tree, lf->node, tmp);
 }
 
-/* After making `name` in dfd: owner per the model, then its qid. */
-static int finish_create(struct local_fs *fs, int dfd, const char *name, int isdir,
-			 const struct p9_cred *cred, uint32_t gid, struct p9_qid *qid)
+/* After the model made `name` in dfd (fd: its O_PATH handle, consumed):
+ * the qid, with the type the client sees. */
+static int finish_create(struct local_fs *fs, int dfd, const char *name, int fd, uint32_t type,
+			 struct p9_qid *qid)
 {
 	struct p9_os_stat st;
-	int fd = p9_os_openat(dfd, name, P9_OS_O_PATH, 0);
-	int e;
 	if (fd < 0)
 		return fd;
-	e = fs->model->post_create(fs, fd, cred, gid);
-	if (e == 0)
-		e = p9_os_fstat(fd, &st);
+	int e = p9_os_fstat(fd, &st);
+	p9_os_close(fd);
+	st.mode = (st.mode & ~P9_S_IFMT) | type;
 	if (e == 0)
 		e = p9__local_qid(fs, &st, qid);
-	p9_os_close(fd);
 	if (e < 0)
-		p9_os_unlinkat(dfd, name, isdir);
+		fs->model->unlink(fs, dfd, name, type == P9_S_IFDIR);
 	return e;
 }
 
@@ -65,9 +63,8 @@ int p9__local_mkdir(struct p9_fs *fs, struct p9_fid *dfid, struct p9_str name, u
 	int dfd = dir_fd(lfs, dfid, &tmp);
 	if (dfd < 0)
 		return dfd;
-	e = p9_os_mkdirat(dfd, nm, mode & 07777);
-	if (e == 0)
-		e = finish_create(lfs, dfd, nm, 1, dfid->cred, gid, qid);
+	e = finish_create(lfs, dfd, nm, lfs->model->mkdir(lfs, dfd, nm, mode, dfid->cred, gid),
+			  P9_S_IFDIR, qid);
 	p9__node_fd_done(dfd, tmp);
 	return e;
 }
@@ -88,9 +85,8 @@ int p9__local_symlink(struct p9_fs *fs, struct p9_fid *dfid, struct p9_str name,
 	int dfd = dir_fd(lfs, dfid, &tmp);
 	if (dfd < 0)
 		return dfd;
-	e = p9_os_symlinkat(tgt, dfd, nm);
-	if (e == 0)
-		e = finish_create(lfs, dfd, nm, 0, dfid->cred, gid, qid);
+	e = finish_create(lfs, dfd, nm, lfs->model->symlink(lfs, dfd, nm, tgt, dfid->cred, gid),
+			  P9_S_IFLNK, qid);
 	p9__node_fd_done(dfd, tmp);
 	return e;
 }
@@ -113,9 +109,10 @@ int p9__local_mknod(struct p9_fs *fs, struct p9_fid *dfid, struct p9_str name, u
 	/* Linux's dev_t encoding of major:minor. */
 	uint64_t rdev = ((uint64_t)(major & 0xfffff000u) << 32) | ((uint64_t)(major & 0xfffu) << 8) |
 			((uint64_t)(minor & 0xffffff00u) << 12) | (minor & 0xffu);
-	e = p9_os_mknodat(dfd, nm, type | (mode & 07777), rdev);
-	if (e == 0)
-		e = finish_create(lfs, dfd, nm, 0, dfid->cred, gid, qid);
+	e = finish_create(lfs, dfd, nm,
+			  lfs->model->mknod(lfs, dfd, nm, type | (mode & 07777), rdev, dfid->cred,
+					    gid),
+			  type, qid);
 	p9__node_fd_done(dfd, tmp);
 	return e;
 }
@@ -130,7 +127,10 @@ ssize_t p9__local_readlink(struct p9_fs *fs, struct p9_fid *fid, char *buf, size
 	int fd = p9__node_fd(&lfs->tree, lf->node, &tmp);
 	if (fd < 0)
 		return fd;
-	ssize_t n = p9_os_readlink(fd, buf, cap);
+	struct local_loc loc;
+	p9__loc_node(&loc, lfs, lf->node, fd);
+	ssize_t n = lfs->model->readlink(lfs, &loc, buf, cap);
+	p9__loc_done(&loc);
 	p9__node_fd_done(fd, tmp);
 	return n;
 }
@@ -149,7 +149,14 @@ int p9__local_link(struct p9_fs *fs, struct p9_fid *dfid, struct p9_fid *fid, st
 	if (dfd < 0)
 		return dfd;
 	int fd = p9__node_fd(&lfs->tree, lf->node, &tmp);
-	e = fd < 0 ? fd : p9_os_linkat(fd, dfd, nm);
+	if (fd >= 0) {
+		struct local_loc loc;
+		p9__loc_node(&loc, lfs, lf->node, fd);
+		e = lfs->model->link(lfs, &loc, dfd, nm);
+		p9__loc_done(&loc);
+	} else {
+		e = fd;
+	}
 	p9__node_fd_done(fd, tmp);
 	p9__node_fd_done(dfd, dtmp);
 	return e;
@@ -169,7 +176,7 @@ static int do_rename(struct local_fs *fs, struct local_node *od, const char *ona
 	}
 	/* Fids of a file about to be replaced must keep their file. */
 	p9__node_pin(&fs->tree, nd, nname);
-	e = p9_os_renameat(ofd, oname, nfd, nname);
+	e = fs->model->rename(fs, ofd, oname, nfd, nname);
 	if (e == 0)
 		p9__node_moved(&fs->tree, od, oname, nd, nname);
 	p9__node_fd_done(nfd, ntmp);
@@ -217,7 +224,7 @@ static int do_unlink(struct local_fs *fs, struct local_node *dir, const char *na
 	if (dfd < 0)
 		return dfd;
 	p9__node_pin(&fs->tree, dir, name);
-	e = p9_os_unlinkat(dfd, name, rmdir);
+	e = fs->model->unlink(fs, dfd, name, rmdir);
 	if (e == 0)
 		p9__node_removed(&fs->tree, dir, name);
 	p9__node_fd_done(dfd, tmp);

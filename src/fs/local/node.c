@@ -9,8 +9,11 @@
  * meets it simply makes a new node.
  *
  * The host is the truth: a cached node is reused only when the name
- * still leads to the same (dev, ino); otherwise the old node is detached
- * (its fids keep their file) and a new one is made.
+ * still leads to the same file (dev, ino and birth time); otherwise the
+ * old node is detached (its fids keep their file) and a new one is made.
+ * A node's type is the one the client sees (a mapped model shows some
+ * host regular files as symlinks or devices), decided when the node is
+ * made; lookups report it in st->mode.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,8 +38,21 @@ static struct local_node *node_alloc(int fd, const struct p9_os_stat *st)
 	n->fd = fd;
 	n->dev = st->dev;
 	n->ino = st->ino;
+	n->btime_sec = st->has_btime ? st->btime_sec : 0;
+	n->btime_nsec = st->has_btime ? st->btime_nsec : 0;
 	n->mode = st->mode;
 	return n;
+}
+
+/* Is st the file n was made for? (dev, ino) alone is not enough: a file
+ * system reuses a freed inode number at once, so a file replaced on the
+ * host often has its predecessor's. The birth time tells them apart
+ * where the file system keeps one. */
+static int same_file(const struct local_node *n, const struct p9_os_stat *st)
+{
+	if (st->ino != n->ino || st->dev != n->dev)
+		return 0;
+	return !st->has_btime || (n->btime_sec == st->btime_sec && n->btime_nsec == st->btime_nsec);
 }
 
 int p9__tree_init(struct local_tree *t, int rootfd, const struct p9_os_stat *st)
@@ -173,7 +189,7 @@ int p9__node_fd(struct local_tree *t, struct local_node *n, int *tmp)
 	if (fd < 0)
 		return fd == -ENOENT ? -ESTALE : fd;
 	struct p9_os_stat st;
-	if (p9_os_fstat(fd, &st) < 0 || st.ino != n->ino || st.dev != n->dev) {
+	if (p9_os_fstat(fd, &st) < 0 || !same_file(n, &st)) {
 		p9_os_close(fd);
 		return -ESTALE;
 	}
@@ -257,6 +273,7 @@ int p9__node_lookup(struct local_tree *t, struct local_node *dir, const char *na
 			p9__node_put(t, up);
 			return e;
 		}
+		st->mode = (st->mode & ~P9_S_IFMT) | (up->mode & P9_S_IFMT);
 		*out = up;
 		return 0;
 	}
@@ -269,8 +286,9 @@ int p9__node_lookup(struct local_tree *t, struct local_node *dir, const char *na
 	if (n) {
 		/* Known name: one stat says whether it is still the same file. */
 		e = p9_os_fstatat(dfd, name, st);
-		if (e == 0 && st->ino == n->ino && st->dev == n->dev) {
+		if (e == 0 && same_file(n, st)) {
 			p9__node_fd_done(dfd, tmp);
+			st->mode = (st->mode & ~P9_S_IFMT) | (n->mode & P9_S_IFMT);
 			*out = n;
 			return 0;
 		}
@@ -281,13 +299,17 @@ int p9__node_lookup(struct local_tree *t, struct local_node *dir, const char *na
 		}
 	}
 	int fd = p9_os_openat(dfd, name, P9_OS_O_PATH, 0);
+	if (fd >= 0 && (e = p9_os_fstat(fd, st)) < 0) {
+		p9_os_close(fd);
+		fd = e;
+	}
+	/* The model may show a host regular file as another type (the
+	 * mapped models' symlinks and device nodes). */
+	if (fd >= 0 && t->file_type && (st->mode & P9_S_IFMT) == P9_S_IFREG)
+		st->mode = (st->mode & ~P9_S_IFMT) | t->file_type(t, dfd, name, fd);
 	p9__node_fd_done(dfd, tmp);
 	if (fd < 0)
 		return fd;
-	if ((e = p9_os_fstat(fd, st)) < 0) {
-		p9_os_close(fd);
-		return e;
-	}
 	n = p9__node_insert(t, dir, name, fd, st);
 	if (!n)
 		return -ENOMEM;

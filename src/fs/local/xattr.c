@@ -7,8 +7,9 @@
  * by XATTR_MAX (Linux's own limit), so a client cannot make us allocate
  * more than that per fid.
  *
- * Which names a client may use is the model's call (xattr_allowed);
- * listings show only those. Symlinks carry no xattrs a client can see:
+ * Which names a client may use, and under which host name each is kept,
+ * is the model's call (xattr_map); listings show what xattr_list makes
+ * of the host's names. Symlinks carry no xattrs a client can see:
  * the host calls that take a handle would act on the link's target.
  */
 #include <errno.h>
@@ -24,16 +25,22 @@ static int is_link(const struct local_fid *lf)
 	return (lf->node->mode & P9_S_IFMT) == P9_S_IFLNK;
 }
 
-/* Keep only the names a client may see. Returns the new length. */
+/* The names a client sees, as the model maps them (never longer than
+ * the host's, so the list is rewritten in place). Returns the new
+ * length. */
 static size_t filter_list(struct local_fs *fs, char *list, size_t len)
 {
 	size_t out = 0;
 	for (size_t i = 0; i < len;) {
 		size_t n = strnlen(list + i, len - i);
-		if (n && fs->model->xattr_allowed(fs, list + i, 0) == 0) {
-			memmove(list + out, list + i, n);
-			list[out + n] = '\0';
-			out += n + 1;
+		char name[256];
+		if (n && n < sizeof(name) && list[i + n] == '\0' &&
+		    fs->model->xattr_list(fs, list + i, name) == 1) {
+			size_t m = strlen(name);
+			if (m <= n) {
+				memmove(list + out, name, m + 1);
+				out += m + 1;
+			}
 		}
 		i += n + 1;
 	}
@@ -45,7 +52,7 @@ int p9__local_xattrwalk(struct p9_fs *fs, struct p9_fid *fid, struct p9_fid *new
 {
 	struct local_fs *lfs = local_of(fs);
 	struct local_fid *lf = fid->priv;
-	char nm[256];
+	char nm[256], host[256];
 	ssize_t n;
 	int tmp, e;
 	if (lf->kind != LOCAL_FID_FILE)
@@ -54,7 +61,7 @@ int p9__local_xattrwalk(struct p9_fs *fs, struct p9_fid *fid, struct p9_fid *new
 		return -ERANGE;
 	memcpy(nm, name.s, name.len);
 	nm[name.len] = '\0';
-	if (name.len && (e = lfs->model->xattr_allowed(lfs, nm, 0)) < 0)
+	if (name.len && (e = lfs->model->xattr_map(lfs, nm, LOCAL_XATTR_GET, host)) < 0)
 		return e;
 	uint8_t *buf = malloc(XATTR_MAX);
 	if (!buf)
@@ -67,7 +74,7 @@ int p9__local_xattrwalk(struct p9_fs *fs, struct p9_fid *fid, struct p9_fid *new
 	if (is_link(lf))
 		n = name.len ? -ENODATA : 0;
 	else if (name.len)
-		n = p9_os_getxattr(fd, nm, buf, XATTR_MAX);
+		n = p9_os_getxattr(fd, host, buf, XATTR_MAX);
 	else
 		n = p9_os_listxattr(fd, (char *)buf, XATTR_MAX);
 	p9__node_fd_done(fd, tmp);
@@ -105,17 +112,16 @@ int p9__local_xattrcreate(struct p9_fs *fs, struct p9_fid *fid, struct p9_str na
 		return -E2BIG;
 	if (flags & ~3u) /* XATTR_CREATE 1, XATTR_REPLACE 2 */
 		return -EINVAL;
-	char *nm = strndup(name.s, name.len);
+	char cnm[256], host[256];
+	memcpy(cnm, name.s, name.len);
+	cnm[name.len] = '\0';
+	if ((e = lfs->model->xattr_map(lfs, cnm, LOCAL_XATTR_SET, host)) < 0)
+		return e;
+	if (is_link(lf))
+		return -EPERM; /* Linux allows no user xattrs on symlinks */
+	char *nm = strdup(host);
 	if (!nm)
 		return -ENOMEM;
-	if ((e = lfs->model->xattr_allowed(lfs, nm, 1)) < 0) {
-		free(nm);
-		return e;
-	}
-	if (is_link(lf)) {
-		free(nm);
-		return -EPERM; /* Linux allows no user xattrs on symlinks */
-	}
 	uint8_t *buf = size ? malloc(size) : NULL;
 	if (size && !buf) {
 		free(nm);
@@ -127,6 +133,7 @@ int p9__local_xattrcreate(struct p9_fs *fs, struct p9_fid *fid, struct p9_str na
 	lf->xsize = size;
 	lf->xfilled = 0;
 	lf->xflags = flags;
+	lf->xquiet = e == LOCAL_XATTR_QUIET_REMOVE;
 	return 0;
 }
 
@@ -162,10 +169,16 @@ int p9__local_xattr_flush(struct p9_fs *fs, struct p9_fid *fid)
 	int fd = p9__node_fd(&lfs->tree, lf->node, &tmp);
 	if (fd < 0)
 		return fd;
-	if (lf->xsize == 0 && lf->xflags == 0)
+	/* Size 0 is a removal, whatever the flags: Linux's removexattr reaches
+	 * the client as a set of NULL with XATTR_REPLACE (QEMU agrees: an
+	 * empty value cannot be set through 9P). */
+	if (lf->xsize == 0) {
 		e = p9_os_removexattr(fd, lf->xname);
-	else
+		if (e == -ENODATA && lf->xquiet)
+			e = 0;
+	} else {
 		e = p9_os_setxattr(fd, lf->xname, lf->xbuf, (size_t)lf->xsize, (int)lf->xflags);
+	}
 	p9__node_fd_done(fd, tmp);
 	return e;
 }
