@@ -863,7 +863,7 @@ static int use_file(void **state)
 /* Into a private mount namespace, so test mounts vanish with us. */
 static int own_mounts(void)
 {
-	return unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
+	return unshare(CLONE_NEWNS) == 0 && mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0;
 }
 
 static int drop_privileges(void)
