@@ -44,6 +44,7 @@ struct p9_fid {
 	pthread_rwlock_t lock;
 	atomic_int refs; /* core: one for the table, one per request */
 	struct p9_fid *hnext; /* core: hash chain, under conn->fid_lock */
+	struct p9_ufid *ufid; /* core: 9P2000.u/classic state, freed with the fid */
 };
 
 struct p9_lockreq {

@@ -95,7 +95,7 @@ static void conn_destroy(struct p9_conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	pthread_mutex_unlock(&s->conns_lock);
-	p9__dispatch_u_reset(c); /* ORCLOSE files go, .u/classic fid state too */
+	p9__dispatch_u_reset(c); /* ORCLOSE files go */
 	p9__fid_clunk_all(c);
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->rfd, NULL);
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->wfd, NULL);

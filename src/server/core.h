@@ -180,10 +180,10 @@ void p9__dispatch(struct p9_req *r);
 
 /* dispatch_u.c: 9P2000.u and classic 9P2000 (all but Tversion/Tauth/Tflush) */
 int p9__dispatch_u_has(uint8_t type); /* the dialects have a handler for type */
-int p9__dispatch_u(struct p9_req *r); /* like a dispatch.c handler: 0, -errno */
-/* Forget c's per-fid state, removing ORCLOSE files: before its fids are
- * clunked, with no other request in flight. */
+/* Remove c's ORCLOSE files: before its fids are clunked, with no other
+ * request in flight. */
 void p9__dispatch_u_reset(struct p9_conn *c);
+void p9__ufid_free(struct p9_ufid *u); /* a fid's dialect state */
 
 /* cred.c */
 const struct p9_cred *p9__cred_get(struct p9_server *s, uint32_t uid);

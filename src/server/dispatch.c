@@ -11,66 +11,11 @@
 #include <string.h>
 
 #include "platform/platform.h"
-#include "server/core.h"
-
-#define RD 0
-#define WR 1
-
-struct ctx {
-	struct p9_req *r;
-	struct p9_conn *c;
-	struct p9_fs *fs;
-	const struct p9_fcall *in;
-	struct p9_fcall out;
-};
-
-/* Look up a fid and lock it; NULL when the client never made it. */
-static struct p9_fid *take(struct ctx *x, uint32_t num, int mode)
-{
-	struct p9_fid *f = p9__fid_get(x->c, num);
-	if (!f)
-		return NULL;
-	if (mode == WR)
-		pthread_rwlock_wrlock(&f->lock);
-	else
-		pthread_rwlock_rdlock(&f->lock);
-	if (!f->priv) {
-		/* a newfid whose walk has not finished, or failed */
-		pthread_rwlock_unlock(&f->lock);
-		p9__fid_put(x->c, f);
-		return NULL;
-	}
-	return f;
-}
-
-static void release(struct ctx *x, struct p9_fid *f)
-{
-	if (!f)
-		return;
-	pthread_rwlock_unlock(&f->lock);
-	p9__fid_put(x->c, f);
-}
-
-static int become(struct ctx *x, struct p9_fid *f)
-{
-	return x->fs->ops->become ? x->fs->ops->become(x->fs, f->cred) : 0;
-}
-
-static int pack(struct ctx *x)
-{
-	x->out.tag = x->in->tag;
-	x->r->outlen = p9_pack(x->r->out, x->r->outcap, x->c->dialect, &x->out);
-	return x->r->outlen ? 0 : -ENOMEM;
-}
-
-static int readonly(struct ctx *x)
-{
-	return x->c->srv->cfg.readonly;
-}
+#include "server/dispatch.h"
 
 /* --- session --- */
 
-static int wait_others_done(struct ctx *x)
+static int wait_others_done(struct dctx *x)
 {
 	struct p9_conn *c = x->c;
 	/* Version aborts everything else in flight (like a flush of each). */
@@ -89,7 +34,7 @@ static int wait_others_done(struct ctx *x)
 	return 0;
 }
 
-static int h_version(struct ctx *x)
+static int h_version(struct dctx *x)
 {
 	struct p9_str v = x->in->u.version.version;
 	uint32_t msize = x->in->u.version.msize;
@@ -131,7 +76,7 @@ static int h_version(struct ctx *x)
 	return pack(x);
 }
 
-static int aname_ok(struct ctx *x, struct p9_str aname)
+static int aname_ok(struct dctx *x, struct p9_str aname)
 {
 	const char *exp = x->c->srv->cfg.export_path;
 	size_t el = strlen(exp);
@@ -146,7 +91,7 @@ static int aname_ok(struct ctx *x, struct p9_str aname)
 	return al == el && memcmp(aname.s, exp, al) == 0;
 }
 
-static int h_attach(struct ctx *x)
+static int h_attach(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	uint32_t uid = in->u.tattach.n_uname;
@@ -181,13 +126,13 @@ static int h_attach(struct ctx *x)
 	return pack(x);
 }
 
-static int h_auth(struct ctx *x)
+static int h_auth(struct dctx *x)
 {
 	(void)x;
 	return -EOPNOTSUPP;
 }
 
-static int h_flush(struct ctx *x)
+static int h_flush(struct dctx *x)
 {
 	struct p9_conn *c = x->c;
 	uint16_t oldtag = x->in->u.tflush.oldtag;
@@ -212,7 +157,7 @@ static int h_flush(struct ctx *x)
 
 /* --- fids --- */
 
-static int h_walk(struct ctx *x)
+static int h_walk(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	uint32_t fidn = in->u.twalk.fid, newn = in->u.twalk.newfid;
@@ -250,7 +195,7 @@ static int h_walk(struct ctx *x)
 	return pack(x);
 }
 
-static int h_clunk(struct ctx *x)
+static int h_clunk(struct dctx *x)
 {
 	struct p9_fid *f = take(x, x->in->u.tclunk.fid, WR);
 	int e = 0;
@@ -278,7 +223,7 @@ static int h_clunk(struct ctx *x)
 	return pack(x);
 }
 
-static int h_remove(struct ctx *x)
+static int h_remove(struct dctx *x)
 {
 	struct p9_fid *f = take(x, x->in->u.tclunk.fid, WR);
 	int e;
@@ -299,7 +244,7 @@ static int h_remove(struct ctx *x)
 
 /* --- files --- */
 
-static int h_lopen(struct ctx *x)
+static int h_lopen(struct dctx *x)
 {
 	uint32_t fl = x->in->u.tlopen.flags;
 	struct p9_fid *f;
@@ -319,7 +264,7 @@ static int h_lopen(struct ctx *x)
 	return pack(x);
 }
 
-static int h_lcreate(struct ctx *x)
+static int h_lcreate(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *f;
@@ -341,7 +286,7 @@ static int h_lcreate(struct ctx *x)
 	return pack(x);
 }
 
-static int h_read(struct ctx *x)
+static int h_read(struct dctx *x)
 {
 	uint32_t count = x->in->u.tread.count;
 	uint32_t max = x->c->msize - P9_RREAD_HDRSZ;
@@ -373,7 +318,8 @@ static int h_read(struct ctx *x)
 	return pack(x);
 }
 
-static int h_write(struct ctx *x)
+/* Twrite: the same in every dialect. */
+int p9__h_write(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *f;
@@ -394,7 +340,7 @@ static int h_write(struct ctx *x)
 	return pack(x);
 }
 
-static int h_getattr(struct ctx *x)
+static int h_getattr(struct dctx *x)
 {
 	struct p9_fid *f;
 	int e;
@@ -411,7 +357,7 @@ static int h_getattr(struct ctx *x)
 	return pack(x);
 }
 
-static int h_setattr(struct ctx *x)
+static int h_setattr(struct dctx *x)
 {
 	struct p9_fid *f;
 	int e;
@@ -429,7 +375,7 @@ static int h_setattr(struct ctx *x)
 	return pack(x);
 }
 
-static int h_statfs(struct ctx *x)
+static int h_statfs(struct dctx *x)
 {
 	struct p9_fid *f;
 	int e;
@@ -445,7 +391,7 @@ static int h_statfs(struct ctx *x)
 	return pack(x);
 }
 
-static int h_fsync(struct ctx *x)
+static int h_fsync(struct dctx *x)
 {
 	struct p9_fid *f;
 	int e;
@@ -461,7 +407,7 @@ static int h_fsync(struct ctx *x)
 	return pack(x);
 }
 
-static int h_readlink(struct ctx *x)
+static int h_readlink(struct dctx *x)
 {
 	struct p9_fid *f;
 	ssize_t n;
@@ -486,7 +432,7 @@ static int h_readlink(struct ctx *x)
 
 /* --- names --- */
 
-static int h_mkdir(struct ctx *x)
+static int h_mkdir(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *d;
@@ -506,7 +452,7 @@ static int h_mkdir(struct ctx *x)
 	return pack(x);
 }
 
-static int h_symlink(struct ctx *x)
+static int h_symlink(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *d;
@@ -526,7 +472,7 @@ static int h_symlink(struct ctx *x)
 	return pack(x);
 }
 
-static int h_mknod(struct ctx *x)
+static int h_mknod(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *d;
@@ -548,7 +494,7 @@ static int h_mknod(struct ctx *x)
 }
 
 /* Take two fids that may be one; returns 0 or -EBADF. */
-static int take2(struct ctx *x, uint32_t a, uint32_t b, struct p9_fid **fa, struct p9_fid **fb)
+static int take2(struct dctx *x, uint32_t a, uint32_t b, struct p9_fid **fa, struct p9_fid **fb)
 {
 	*fa = take(x, a, RD);
 	if (!*fa)
@@ -565,14 +511,14 @@ static int take2(struct ctx *x, uint32_t a, uint32_t b, struct p9_fid **fa, stru
 	return 0;
 }
 
-static void release2(struct ctx *x, struct p9_fid *fa, struct p9_fid *fb)
+static void release2(struct dctx *x, struct p9_fid *fa, struct p9_fid *fb)
 {
 	if (fb != fa)
 		release(x, fb);
 	release(x, fa);
 }
 
-static int h_link(struct ctx *x)
+static int h_link(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *d, *f;
@@ -591,7 +537,7 @@ static int h_link(struct ctx *x)
 	return pack(x);
 }
 
-static int h_rename(struct ctx *x)
+static int h_rename(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *f, *d;
@@ -610,7 +556,7 @@ static int h_rename(struct ctx *x)
 	return pack(x);
 }
 
-static int h_renameat(struct ctx *x)
+static int h_renameat(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *od, *nd;
@@ -630,7 +576,7 @@ static int h_renameat(struct ctx *x)
 	return pack(x);
 }
 
-static int h_unlinkat(struct ctx *x)
+static int h_unlinkat(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *d;
@@ -653,7 +599,7 @@ static int h_unlinkat(struct ctx *x)
 
 /* --- locks --- */
 
-static int h_lock(struct ctx *x)
+static int h_lock(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_lockreq lk = { .type = in->u.tlock.type, .flags = in->u.tlock.flags,
@@ -677,7 +623,7 @@ static int h_lock(struct ctx *x)
 	return pack(x);
 }
 
-static int h_getlock(struct ctx *x)
+static int h_getlock(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_lockreq lk = { .type = in->u.tgetlock.type, .start = in->u.tgetlock.start,
@@ -707,7 +653,7 @@ static int h_getlock(struct ctx *x)
 
 /* --- xattrs --- */
 
-static int h_xattrwalk(struct ctx *x)
+static int h_xattrwalk(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *f, *nf;
@@ -734,7 +680,7 @@ static int h_xattrwalk(struct ctx *x)
 	return pack(x);
 }
 
-static int h_xattrcreate(struct ctx *x)
+static int h_xattrcreate(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_fid *f;
@@ -757,14 +703,14 @@ static int h_xattrcreate(struct ctx *x)
 
 /* --- the table --- */
 
-typedef int (*handler_fn)(struct ctx *x);
+typedef int (*handler_fn)(struct dctx *x);
 
 static const handler_fn handlers[256] = {
 	[P9_TVERSION] = h_version,   [P9_TAUTH] = h_auth,
 	[P9_TATTACH] = h_attach,     [P9_TFLUSH] = h_flush,
 	[P9_TWALK] = h_walk,	     [P9_TCLUNK] = h_clunk,
 	[P9_TREMOVE] = h_remove,     [P9_TREAD] = h_read,
-	[P9_TWRITE] = h_write,	     [P9_TSTATFS] = h_statfs,
+	[P9_TWRITE] = p9__h_write,	     [P9_TSTATFS] = h_statfs,
 	[P9_TLOPEN] = h_lopen,	     [P9_TLCREATE] = h_lcreate,
 	[P9_TSYMLINK] = h_symlink,   [P9_TMKNOD] = h_mknod,
 	[P9_TRENAME] = h_rename,     [P9_TREADLINK] = h_readlink,
@@ -778,9 +724,10 @@ static const handler_fn handlers[256] = {
 
 /* 9P2000.u and classic 9P2000 share the session messages above; the
  * others are dispatch_u.c's. */
-static int h_dialect_u(struct ctx *x)
+static int h_dialect_u(struct dctx *x)
 {
-	return p9__dispatch_u(x->r);
+	x->dotu = x->c->dialect == P9_DIALECT_2000U;
+	return p9__dispatch_u(x);
 }
 
 static handler_fn handler_of(const struct p9_conn *c, uint8_t type)
@@ -801,7 +748,7 @@ static int runs_when_flushed(uint8_t type)
 void p9__dispatch(struct p9_req *r)
 {
 	struct p9_conn *c = r->conn;
-	struct ctx x = { .r = r, .c = c, .fs = c->srv->fs, .in = &r->in };
+	struct dctx x = { .r = r, .c = c, .fs = c->srv->fs, .in = &r->in };
 	handler_fn h = handler_of(c, r->inbuf[4]);
 	int e;
 	/* The header is there (the reader checked the size); the tag is

@@ -10,23 +10,13 @@
  *
  * What 9P2000 keeps per fid and 9P2000.L does not (the path the fid was
  * reached by, for a stat's name and a rename's parent; ORCLOSE; where a
- * directory read stands) lives here, in a table of its own per
- * connection, keyed by fid number and checked against the struct p9_fid
- * it was made for. An entry is made when a fid is (attach, walk) and
- * dropped when the fid goes (clunk, remove, Tversion), always under the
- * fid's write lock or with no other request in flight; so while a
- * request holds a fid's lock, its entry stays put. An entry's path is
- * guarded by reg_lock (a rename rewrites the paths of other fids below
- * it); its other fields by its fid's lock: read under either mode,
- * written under the write lock.
+ * directory read stands) hangs off the fid (f->ufid) and goes with it:
+ * made when the fid is (attach, walk), freed with the fid's last
+ * reference. Its path is guarded by the connection's fid_lock (a rename
+ * rewrites the paths of other fids below it); its other fields by its
+ * fid's lock: read under either mode, written under the write lock.
  *
- * A connection that dies without a Tversion leaves its table behind (the
- * core has no hook for that here): the next Tversion on the same server
- * frees the tables of connections that are gone, and a fid opened ORCLOSE
- * then is not removed.
- *
- * Lock order: fid locks, then reg_lock, then srv->conns_lock (in the
- * sweep). reg_lock guards the registry and every table's chains.
+ * Lock order: a fid's lock, then conn->fid_lock (a leaf).
  */
 #include <errno.h>
 #include <grp.h>
@@ -36,18 +26,12 @@
 #include <string.h>
 
 #include "platform/platform.h"
-#include "server/core.h"
-
-#define RD 0
-#define WR 1
+#include "server/dispatch.h"
 
 /* --- per-fid state --- */
 
-struct ufid {
-	struct ufid *next;        /* chain, under reg_lock */
-	const struct p9_fid *fid; /* the fid this is for: compared, never dereferenced */
-	uint32_t num;
-	char *path; /* owned, under reg_lock: names from the export root,
+struct p9_ufid {
+	char *path; /* owned, under conn->fid_lock: names from the export root,
 	             * '/'-separated; "" is the root */
 	uint8_t open, isdir, orclose;
 	/* Directory reads: the stream offset a continuing Tread asks for and
@@ -57,168 +41,47 @@ struct ufid {
 	uint64_t dir_next, dir_cookie, dir_prev, dir_prev_cookie;
 };
 
-struct utable {
-	struct utable *next;
-	const struct p9_conn *conn;  /* identity only: may be gone (see the sweep) */
-	const struct p9_server *srv; /* identity only */
-	struct ufid **buckets;
-	unsigned nbuckets, count;
-};
-
-#define REG_BUCKETS 64u
-static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct utable *reg[REG_BUCKETS];
-
-static unsigned reg_hash(const struct p9_conn *c)
+void p9__ufid_free(struct p9_ufid *u)
 {
-	return (unsigned)(((uintptr_t)c >> 4) * 2654435761u) & (REG_BUCKETS - 1);
-}
-
-static unsigned fid_hash(const struct utable *t, uint32_t num)
-{
-	return (num * 2654435761u) & (t->nbuckets - 1);
-}
-
-/* Under reg_lock. */
-static struct utable *table_of(const struct p9_conn *c)
-{
-	struct utable *t;
-	for (t = reg[reg_hash(c)]; t; t = t->next)
-		if (t->conn == c)
-			break;
-	return t;
-}
-
-static void ufid_free(struct ufid *u)
-{
+	if (!u)
+		return;
 	free(u->path);
 	free(u);
 }
 
-/* The entry for f, or NULL (f was clunked, or is not ours). */
-static struct ufid *ufid_find(struct p9_conn *c, const struct p9_fid *f)
+/* Give f (new, write-locked) its state, taking path. Returns 0 or
+ * -ENOMEM (path is freed). */
+static int ufid_add(struct p9_conn *c, struct p9_fid *f, char *path)
 {
-	struct ufid *u = NULL;
-	pthread_mutex_lock(&reg_lock);
-	struct utable *t = table_of(c);
-	if (t)
-		for (u = t->buckets[fid_hash(t, f->num)]; u; u = u->next)
-			if (u->num == f->num && u->fid == f)
-				break;
-	pthread_mutex_unlock(&reg_lock);
-	return u;
-}
-
-static void table_grow(struct utable *t)
-{
-	unsigned nb = t->nbuckets * 2;
-	struct ufid **b = calloc(nb, sizeof(*b));
-	if (!b)
-		return; /* longer chains, nothing worse */
-	for (unsigned i = 0; i < t->nbuckets; i++)
-		while (t->buckets[i]) {
-			struct ufid *u = t->buckets[i];
-			t->buckets[i] = u->next;
-			unsigned h = (u->num * 2654435761u) & (nb - 1);
-			u->next = b[h];
-			b[h] = u;
-		}
-	free(t->buckets);
-	t->buckets = b;
-	t->nbuckets = nb;
-}
-
-/* Unlink the entry numbered num from t. Under reg_lock. */
-static struct ufid *table_take(struct utable *t, uint32_t num)
-{
-	for (struct ufid **pp = &t->buckets[fid_hash(t, num)]; *pp; pp = &(*pp)->next)
-		if ((*pp)->num == num) {
-			struct ufid *u = *pp;
-			*pp = u->next;
-			t->count--;
-			return u;
-		}
-	return NULL;
-}
-
-/* Make f's entry, taking path. Returns 0 or -ENOMEM (path is freed). */
-static int ufid_add(struct p9_conn *c, const struct p9_fid *f, char *path)
-{
-	struct ufid *u = calloc(1, sizeof(*u)), *old = NULL;
+	struct p9_ufid *u = calloc(1, sizeof(*u));
 	if (!u) {
 		free(path);
 		return -ENOMEM;
 	}
-	u->fid = f;
-	u->num = f->num;
 	u->path = path;
-	pthread_mutex_lock(&reg_lock);
-	struct utable *t = table_of(c);
-	if (!t) {
-		t = calloc(1, sizeof(*t));
-		if (t && !(t->buckets = calloc(16, sizeof(*t->buckets)))) {
-			free(t);
-			t = NULL;
-		}
-		if (!t) {
-			pthread_mutex_unlock(&reg_lock);
-			ufid_free(u);
-			return -ENOMEM;
-		}
-		t->conn = c;
-		t->srv = c->srv;
-		t->nbuckets = 16;
-		t->next = reg[reg_hash(c)];
-		reg[reg_hash(c)] = t;
-	}
-	/* A number is in the fid table once, so an old entry is stale. */
-	old = table_take(t, u->num);
-	if (t->count >= t->nbuckets * 2)
-		table_grow(t);
-	unsigned h = fid_hash(t, u->num);
-	u->next = t->buckets[h];
-	t->buckets[h] = u;
-	t->count++;
-	pthread_mutex_unlock(&reg_lock);
-	if (old)
-		ufid_free(old);
+	pthread_mutex_lock(&c->fid_lock);
+	struct p9_ufid *old = f->ufid;
+	f->ufid = u;
+	pthread_mutex_unlock(&c->fid_lock);
+	p9__ufid_free(old);
 	return 0;
 }
 
-static void ufid_del(struct p9_conn *c, const struct p9_fid *f)
-{
-	struct ufid *u = NULL;
-	pthread_mutex_lock(&reg_lock);
-	struct utable *t = table_of(c);
-	if (t) {
-		for (u = t->buckets[fid_hash(t, f->num)]; u; u = u->next)
-			if (u->num == f->num)
-				break;
-		if (u && u->fid == f)
-			u = table_take(t, f->num);
-		else
-			u = NULL;
-	}
-	pthread_mutex_unlock(&reg_lock);
-	if (u)
-		ufid_free(u);
-}
-
 /* A copy of u's path (NULL: no memory). */
-static char *ufid_path(struct ufid *u)
+static char *ufid_path(struct p9_conn *c, struct p9_ufid *u)
 {
-	pthread_mutex_lock(&reg_lock);
+	pthread_mutex_lock(&c->fid_lock);
 	char *p = strdup(u->path);
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_unlock(&c->fid_lock);
 	return p;
 }
 
-static void ufid_set_path(struct ufid *u, char *path)
+static void ufid_set_path(struct p9_conn *c, struct p9_ufid *u, char *path)
 {
-	pthread_mutex_lock(&reg_lock);
+	pthread_mutex_lock(&c->fid_lock);
 	char *old = u->path;
 	u->path = path;
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_unlock(&c->fid_lock);
 	free(old);
 }
 
@@ -227,11 +90,11 @@ static void ufid_set_path(struct ufid *u, char *path)
 static void paths_moved(struct p9_conn *c, const char *from, const char *to)
 {
 	size_t fl = strlen(from), tl = strlen(to);
-	pthread_mutex_lock(&reg_lock);
-	struct utable *t = table_of(c);
-	for (unsigned i = 0; t && i < t->nbuckets; i++)
-		for (struct ufid *u = t->buckets[i]; u; u = u->next) {
-			if (strncmp(u->path, from, fl) != 0 || u->path[fl] != '/')
+	pthread_mutex_lock(&c->fid_lock);
+	for (unsigned i = 0; i < c->fid_buckets; i++)
+		for (struct p9_fid *f = c->fids[i]; f; f = f->hnext) {
+			struct p9_ufid *u = f->ufid;
+			if (!u || strncmp(u->path, from, fl) != 0 || u->path[fl] != '/')
 				continue;
 			size_t rest = strlen(u->path + fl);
 			char *p = malloc(tl + rest + 1);
@@ -242,83 +105,38 @@ static void paths_moved(struct p9_conn *c, const char *from, const char *to)
 			free(u->path);
 			u->path = p;
 		}
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_unlock(&c->fid_lock);
 }
 
-static void table_free(struct utable *t)
+/* A fid of c opened ORCLOSE and not yet removed, with a reference. */
+static struct p9_fid *next_orclose(struct p9_conn *c)
 {
-	for (unsigned i = 0; i < t->nbuckets; i++)
-		while (t->buckets[i]) {
-			struct ufid *u = t->buckets[i];
-			t->buckets[i] = u->next;
-			ufid_free(u);
-		}
-	free(t->buckets);
-	free(t);
-}
-
-/* Is c still among srv's connections? Under reg_lock. */
-static int conn_alive(struct p9_server *srv, const struct p9_conn *c)
-{
-	int alive = 0;
-	pthread_mutex_lock(&srv->conns_lock);
-	for (struct p9_conn *o = srv->conns; o && !alive; o = o->next)
-		alive = o == c;
-	pthread_mutex_unlock(&srv->conns_lock);
-	return alive;
-}
-
-/* Unlink c's table, and free the tables srv's dead connections left. */
-static struct utable *registry_detach(struct p9_conn *c)
-{
-	struct utable *mine = NULL, *dead = NULL;
-	pthread_mutex_lock(&reg_lock);
-	for (unsigned b = 0; b < REG_BUCKETS; b++)
-		for (struct utable **pp = &reg[b]; *pp;) {
-			struct utable *t = *pp;
-			if (t->conn == c) {
-				*pp = t->next;
-				mine = t;
-			} else if (t->srv == c->srv && !conn_alive(c->srv, t->conn)) {
-				*pp = t->next;
-				t->next = dead;
-				dead = t;
-			} else {
-				pp = &t->next;
+	struct p9_fid *found = NULL;
+	pthread_mutex_lock(&c->fid_lock);
+	for (unsigned i = 0; i < c->fid_buckets && !found; i++)
+		for (struct p9_fid *f = c->fids[i]; f && !found; f = f->hnext)
+			if (f->ufid && f->ufid->orclose) {
+				atomic_fetch_add(&f->refs, 1);
+				found = f;
 			}
-		}
-	pthread_mutex_unlock(&reg_lock);
-	while (dead) {
-		struct utable *t = dead;
-		dead = t->next;
-		table_free(t);
-	}
-	return mine;
+	pthread_mutex_unlock(&c->fid_lock);
+	return found;
 }
 
 void p9__dispatch_u_reset(struct p9_conn *c)
 {
 	struct p9_fs *fs = c->srv->fs;
-	struct utable *t = registry_detach(c);
-	if (!t)
-		return;
+	struct p9_fid *f;
 	/* Every fid is about to be clunked: ORCLOSE files go first. */
-	for (unsigned i = 0; i < t->nbuckets; i++)
-		for (struct ufid *u = t->buckets[i]; u; u = u->next) {
-			if (!u->orclose)
-				continue;
-			struct p9_fid *f = p9__fid_get(c, u->num);
-			if (!f)
-				continue;
-			if (f == u->fid && f->priv && !c->srv->cfg.readonly) {
-				pthread_rwlock_wrlock(&f->lock);
-				if (!fs->ops->become || fs->ops->become(fs, f->cred) == 0)
-					fs->ops->remove(fs, f);
-				pthread_rwlock_unlock(&f->lock);
-			}
-			p9__fid_put(c, f);
-		}
-	table_free(t);
+	while ((f = next_orclose(c))) {
+		pthread_rwlock_wrlock(&f->lock);
+		f->ufid->orclose = 0;
+		if (f->priv && !c->srv->cfg.readonly &&
+		    (!fs->ops->become || fs->ops->become(fs, f->cred) == 0))
+			fs->ops->remove(fs, f);
+		pthread_rwlock_unlock(&f->lock);
+		p9__fid_put(c, f);
+	}
 }
 
 /* --- the host's user database ---
@@ -440,72 +258,15 @@ static const char *name_of(struct idnames *n, int group, uint32_t id)
 
 /* --- requests --- */
 
-struct uctx {
-	struct p9_req *r;
-	struct p9_conn *c;
-	struct p9_fs *fs;
-	const struct p9_fcall *in;
-	struct p9_fcall out;
-	int dotu; /* 9P2000.u, not classic */
-};
-
-static struct p9_fid *take(struct uctx *x, uint32_t num, int mode)
-{
-	struct p9_fid *f = p9__fid_get(x->c, num);
-	if (!f)
-		return NULL;
-	if (mode == WR)
-		pthread_rwlock_wrlock(&f->lock);
-	else
-		pthread_rwlock_rdlock(&f->lock);
-	if (!f->priv) {
-		pthread_rwlock_unlock(&f->lock);
-		p9__fid_put(x->c, f);
-		return NULL;
-	}
-	return f;
-}
-
-static void release(struct uctx *x, struct p9_fid *f)
-{
-	if (!f)
-		return;
-	pthread_rwlock_unlock(&f->lock);
-	p9__fid_put(x->c, f);
-}
-
-/* take() and the fid's entry; NULL (nothing held) when either is missing. */
-static struct p9_fid *take_u(struct uctx *x, uint32_t num, int mode, struct ufid **u)
+/* take() and the fid's state; NULL (nothing held) when either is missing. */
+static struct p9_fid *take_u(struct dctx *x, uint32_t num, int mode, struct p9_ufid **u)
 {
 	struct p9_fid *f = take(x, num, mode);
-	if (f && !(*u = ufid_find(x->c, f))) {
+	if (f && !(*u = f->ufid)) {
 		release(x, f);
 		f = NULL;
 	}
 	return f;
-}
-
-static int become(struct uctx *x, const struct p9_fid *f)
-{
-	return x->fs->ops->become ? x->fs->ops->become(x->fs, f->cred) : 0;
-}
-
-static int readonly(struct uctx *x)
-{
-	return x->c->srv->cfg.readonly;
-}
-
-static int pack(struct uctx *x)
-{
-	x->out.tag = x->in->tag;
-	size_t need = p9_packed_size(x->c->dialect, &x->out);
-	if (need == 0 || need > x->c->msize)
-		return -EMSGSIZE;
-	int e = p9__req_reserve_out(x->r, need);
-	if (e < 0)
-		return e;
-	x->r->outlen = p9_pack(x->r->out, x->r->outcap, x->c->dialect, &x->out);
-	return x->r->outlen ? 0 : -ENOMEM;
 }
 
 /* A fid that is not in the table, for a moment's use (a parent, a
@@ -519,7 +280,7 @@ static void tmp_init(struct p9_fid *t, const struct p9_fid *like)
 	atomic_init(&t->refs, 1);
 }
 
-static void tmp_done(struct uctx *x, struct p9_fid *t)
+static void tmp_done(struct dctx *x, struct p9_fid *t)
 {
 	if (t->priv)
 		x->fs->ops->clunk(x->fs, t);
@@ -587,7 +348,7 @@ static int name_ok(struct p9_str s)
 /* The directory holding the file f names, into the temporary *parent.
  * A directory knows its parent (".."); for other files the path is
  * walked again from the root, and must still lead to f's file. */
-static int parent_of(struct uctx *x, struct p9_fid *f, const char *path, int isdir, uint64_t qpath,
+static int parent_of(struct dctx *x, struct p9_fid *f, const char *path, int isdir, uint64_t qpath,
                      struct p9_fid *parent)
 {
 	struct p9_qid qids[P9_MAXWELEM];
@@ -678,7 +439,7 @@ static uint32_t rdev_minor(uint64_t d)
 #define EXT_MAX 4096
 
 /* f's stat record under name; strings point into ids and ext[EXT_MAX]. */
-static int stat_of(struct uctx *x, struct p9_fid *f, struct p9_str name, struct idnames *ids,
+static int stat_of(struct dctx *x, struct p9_fid *f, struct p9_str name, struct idnames *ids,
                    char *ext, struct p9_stat *st)
 {
 	struct p9_rgetattr ga;
@@ -721,7 +482,7 @@ static int stat_of(struct uctx *x, struct p9_fid *f, struct p9_str name, struct 
 
 /* --- attach, walk, clunk, remove --- */
 
-static int aname_ok(struct uctx *x, struct p9_str aname)
+static int aname_ok(struct dctx *x, struct p9_str aname)
 {
 	const char *exp = x->c->srv->cfg.export_path;
 	size_t el = strlen(exp), al = aname.len;
@@ -734,7 +495,7 @@ static int aname_ok(struct uctx *x, struct p9_str aname)
 	return al == el && memcmp(aname.s, exp, al) == 0;
 }
 
-static int h_attach(struct uctx *x)
+static int h_attach(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	uint32_t uid = in->u.tattach.n_uname; /* ~0 in classic: absent */
@@ -771,16 +532,16 @@ static int h_attach(struct uctx *x)
 	if (e < 0)
 		return e;
 	x->out.type = P9_RATTACH;
-	return pack(x);
+	return pack_sized(x);
 }
 
-static int h_walk(struct uctx *x)
+static int h_walk(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	uint32_t fidn = in->u.twalk.fid, newn = in->u.twalk.newfid;
 	unsigned n = in->u.twalk.nwname;
 	struct p9_fid *f, *nf = NULL;
-	struct ufid *u;
+	struct p9_ufid *u;
 	char *np;
 	int e;
 	if (!(f = take_u(x, fidn, fidn == newn ? WR : RD, &u)))
@@ -790,9 +551,9 @@ static int h_walk(struct uctx *x)
 		release(x, f);
 		return -EBADF;
 	}
-	pthread_mutex_lock(&reg_lock);
+	pthread_mutex_lock(&x->c->fid_lock);
 	np = path_walk(u->path, n, in->u.twalk.wname);
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_unlock(&x->c->fid_lock);
 	if (!np) {
 		release(x, f);
 		return -ENOMEM;
@@ -811,7 +572,7 @@ static int h_walk(struct uctx *x)
 		e = x->fs->ops->walk(x->fs, f, nf, n, in->u.twalk.wname, x->out.u.rwalk.wqid);
 	int complete = e >= 0 && (unsigned)e == n;
 	if (complete && nf == f && n > 0) {
-		ufid_set_path(u, np);
+		ufid_set_path(x->c, u, np);
 	} else if (complete && nf != f) {
 		if (ufid_add(x->c, nf, np) < 0) {
 			complete = 0;
@@ -831,12 +592,12 @@ static int h_walk(struct uctx *x)
 		return e;
 	x->out.type = P9_RWALK;
 	x->out.u.rwalk.nwqid = (uint16_t)e;
-	return pack(x);
+	return pack_sized(x);
 }
 
 /* Tclunk, and Tremove: the fid goes either way (9P says so even when the
  * remove fails). An ORCLOSE fid is removed at its clunk. */
-static int h_clunk(struct uctx *x)
+static int h_clunk(struct dctx *x)
 {
 	int rm = x->in->type == P9_TREMOVE;
 	struct p9_fid *f = take(x, x->in->u.tclunk.fid, WR);
@@ -851,9 +612,9 @@ static int h_clunk(struct uctx *x)
 		if (rm)
 			return -EBADF;
 		x->out.type = P9_RCLUNK;
-		return pack(x);
+		return pack_sized(x);
 	}
-	struct ufid *u = ufid_find(x->c, f);
+	struct p9_ufid *u = f->ufid;
 	if (rm || (u && u->orclose)) {
 		e = readonly(x) ? -EROFS : become(x, f);
 		if (e == 0)
@@ -869,14 +630,13 @@ static int h_clunk(struct uctx *x)
 		if (e == 0)
 			e = x->fs->ops->flush_fid(x->fs, f);
 	}
-	ufid_del(x->c, f);
 	pthread_rwlock_unlock(&f->lock);
 	p9__fid_unhash(x->c, f);
 	p9__fid_put(x->c, f);
 	if (e < 0)
 		return e;
 	x->out.type = rm ? P9_RREMOVE : P9_RCLUNK;
-	return pack(x);
+	return pack_sized(x);
 }
 
 /* --- open, create --- */
@@ -901,7 +661,7 @@ static int writes(uint8_t mode)
 	       (mode & P9_ORCLOSE);
 }
 
-static void opened(struct ufid *u, const struct p9_qid *qid, uint8_t mode)
+static void opened(struct p9_ufid *u, const struct p9_qid *qid, uint8_t mode)
 {
 	u->open = 1;
 	u->isdir = (qid->type & P9_QTDIR) != 0;
@@ -909,11 +669,11 @@ static void opened(struct ufid *u, const struct p9_qid *qid, uint8_t mode)
 	u->dir_next = u->dir_cookie = u->dir_prev = u->dir_prev_cookie = 0;
 }
 
-static int h_open(struct uctx *x)
+static int h_open(struct dctx *x)
 {
 	uint8_t mode = x->in->u.topen.mode;
 	struct p9_fid *f;
-	struct ufid *u;
+	struct p9_ufid *u;
 	int e;
 	if (readonly(x) && writes(mode))
 		return -EROFS;
@@ -929,7 +689,7 @@ static int h_open(struct uctx *x)
 		return e;
 	x->out.type = P9_ROPEN;
 	x->out.u.ropen.iounit = 0; /* 0: the client uses msize - 24 */
-	return pack(x);
+	return pack_sized(x);
 }
 
 /* "c 1 3" / "b 8 0" -> type and numbers. */
@@ -952,7 +712,7 @@ static int parse_dev(struct p9_str ext, uint32_t *type, uint32_t *major, uint32_
 /* Tcreate with DMLINK: a hard link named name in the directory dfid to
  * the file of the fid numbered in ext. Both fids are taken for reading
  * (as Tlink's are), so two crossed requests cannot deadlock. */
-static int create_link(struct uctx *x, uint32_t dfidn, struct p9_str name, struct p9_str ext)
+static int create_link(struct dctx *x, uint32_t dfidn, struct p9_str name, struct p9_str ext)
 {
 	char s[16];
 	uint32_t target;
@@ -982,7 +742,7 @@ static int create_link(struct uctx *x, uint32_t dfidn, struct p9_str name, struc
 	return e;
 }
 
-static int h_create(struct uctx *x)
+static int h_create(struct dctx *x)
 {
 	const struct p9_fcall *in = x->in;
 	struct p9_str name = in->u.tcreate.name;
@@ -991,7 +751,7 @@ static int h_create(struct uctx *x)
 	struct p9_rgetattr dir;
 	struct p9_qid *qid = &x->out.u.ropen.qid;
 	struct p9_fid *f;
-	struct ufid *u;
+	struct p9_ufid *u;
 	int e;
 	if (readonly(x))
 		return -EROFS;
@@ -1022,9 +782,9 @@ static int h_create(struct uctx *x)
 	/* The group: Plan 9 takes the directory's; Unix the creator's, or the
 	 * directory's when it is set-group-id. */
 	uint32_t gid = !x->dotu || (dir.mode & 02000) ? dir.gid : f->cred->gid;
-	pthread_mutex_lock(&reg_lock);
+	pthread_mutex_lock(&x->c->fid_lock);
 	char *np = path_walk(u->path, 1, &name);
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_unlock(&x->c->fid_lock);
 	if (!np) {
 		e = -ENOMEM;
 		goto out;
@@ -1067,7 +827,7 @@ static int h_create(struct uctx *x)
 			*qid = wq;
 	}
 	if (e == 0) {
-		ufid_set_path(u, np);
+		ufid_set_path(x->c, u, np);
 		if (special)
 			u->orclose = (mode & P9_ORCLOSE) != 0;
 		else
@@ -1081,7 +841,7 @@ out:
 		return e;
 	x->out.type = P9_RCREATE;
 	x->out.u.ropen.iounit = 0;
-	return pack(x);
+	return pack_sized(x);
 }
 
 /* --- read, write --- */
@@ -1089,7 +849,7 @@ out:
 /* Stat records of the directory f from the backend's cookie *cookie into
  * buf[0..cap): whole records only. Returns the bytes used; *cookie moves
  * past the entries sent. */
-static ssize_t read_dir(struct uctx *x, struct p9_fid *f, uint64_t *cookie, uint8_t *buf,
+static ssize_t read_dir(struct dctx *x, struct p9_fid *f, uint64_t *cookie, uint8_t *buf,
                         size_t cap)
 {
 	/* An Rreaddir entry is smaller than its stat record, so a listing
@@ -1166,13 +926,13 @@ out:
 	return e < 0 && pos == 0 ? e : (ssize_t)pos;
 }
 
-static int h_read(struct uctx *x)
+static int h_read(struct dctx *x)
 {
 	uint32_t count = x->in->u.tread.count;
 	uint64_t off = x->in->u.tread.offset;
 	uint32_t max = x->c->msize - P9_RREAD_HDRSZ;
 	struct p9_fid *f;
-	struct ufid *u;
+	struct p9_ufid *u;
 	ssize_t n;
 	int e;
 	if (count > max)
@@ -1222,36 +982,15 @@ static int h_read(struct uctx *x)
 	x->out.u.rread.count = (uint32_t)n;
 	x->out.u.rread.data = x->r->out + P9_RREAD_HDRSZ; /* already in place */
 	/* fits: the room was reserved above */
-	return pack(x);
-}
-
-static int h_write(struct uctx *x)
-{
-	const struct p9_fcall *in = x->in;
-	struct p9_fid *f;
-	ssize_t n;
-	if (readonly(x))
-		return -EROFS;
-	if (!(f = take(x, in->u.twrite.fid, RD)))
-		return -EBADF;
-	n = become(x, f);
-	if (n == 0)
-		n = x->fs->ops->write(x->fs, f, in->u.twrite.offset, in->u.twrite.data,
-		                      in->u.twrite.count);
-	release(x, f);
-	if (n < 0)
-		return (int)n;
-	x->out.type = P9_RWRITE;
-	x->out.u.rwrite.count = (uint32_t)n;
-	return pack(x);
+	return pack_sized(x);
 }
 
 /* --- stat, wstat --- */
 
-static int h_stat(struct uctx *x)
+static int h_stat(struct dctx *x)
 {
 	struct p9_fid *f;
-	struct ufid *u;
+	struct p9_ufid *u;
 	struct idnames ids = {0};
 	char *ext = malloc(EXT_MAX), *path = NULL;
 	int e;
@@ -1261,12 +1000,12 @@ static int h_stat(struct uctx *x)
 		free(ext);
 		return -EBADF;
 	}
-	e = (path = ufid_path(u)) ? become(x, f) : -ENOMEM;
+	e = (path = ufid_path(x->c, u)) ? become(x, f) : -ENOMEM;
 	if (e == 0)
 		e = stat_of(x, f, p9_str_c(last_name(path)), &ids, ext, &x->out.u.rstat.stat);
 	if (e == 0) {
 		x->out.type = P9_RSTAT;
-		e = pack(x); /* the record points into ids, ext and path */
+		e = pack_sized(x); /* the record points into ids, ext and path */
 	}
 	release(x, f);
 	free(path);
@@ -1290,7 +1029,7 @@ static int untouched(const struct p9_stat *s)
 }
 
 /* setattr for the fields of sa->valid, back to cur's values. */
-static void undo_setattr(struct uctx *x, struct p9_fid *f, const struct p9_tsetattr *sa,
+static void undo_setattr(struct dctx *x, struct p9_fid *f, const struct p9_tsetattr *sa,
                          const struct p9_rgetattr *cur)
 {
 	struct p9_tsetattr back = {.valid = sa->valid & ~P9_SETATTR_SIZE};
@@ -1312,18 +1051,18 @@ static void undo_setattr(struct uctx *x, struct p9_fid *f, const struct p9_tseta
  * reversible changes go first (attributes, then the rename) and the
  * truncation last, and a failure undoes what was done before it.
  */
-static int h_wstat(struct uctx *x)
+static int h_wstat(struct dctx *x)
 {
 	const struct p9_stat *ws = &x->in->u.twstat.stat;
 	struct p9_rgetattr cur;
 	struct p9_tsetattr sa = {0}, size = {0};
 	struct p9_fid *f, parent;
-	struct ufid *u;
+	struct p9_ufid *u;
 	int e, have_parent = 0, renaming = 0;
 	char *np = NULL, *path;
 	if (!(f = take_u(x, x->in->u.twstat.fid, WR, &u)))
 		return -EBADF;
-	if (!(path = ufid_path(u))) {
+	if (!(path = ufid_path(x->c, u))) {
 		release(x, f);
 		return -ENOMEM;
 	}
@@ -1459,7 +1198,7 @@ static int h_wstat(struct uctx *x)
 	if (renaming) {
 		if (isdir)
 			paths_moved(x->c, path, np);
-		ufid_set_path(u, np);
+		ufid_set_path(x->c, u, np);
 		np = NULL;
 	}
 out:
@@ -1471,16 +1210,16 @@ out:
 	if (e < 0)
 		return e;
 	x->out.type = P9_RWSTAT;
-	return pack(x);
+	return pack_sized(x);
 }
 
 /* --- the table --- */
 
-typedef int (*uhandler_fn)(struct uctx *x);
+typedef int (*uhandler_fn)(struct dctx *x);
 
 static const uhandler_fn uhandlers[256] = {
         [P9_TATTACH] = h_attach, [P9_TWALK] = h_walk,    [P9_TOPEN] = h_open,
-        [P9_TCREATE] = h_create, [P9_TREAD] = h_read,    [P9_TWRITE] = h_write,
+        [P9_TCREATE] = h_create, [P9_TREAD] = h_read,    [P9_TWRITE] = p9__h_write,
         [P9_TCLUNK] = h_clunk,   [P9_TREMOVE] = h_clunk, [P9_TSTAT] = h_stat,
         [P9_TWSTAT] = h_wstat,
 };
@@ -1490,13 +1229,7 @@ int p9__dispatch_u_has(uint8_t type)
 	return uhandlers[type] != NULL;
 }
 
-int p9__dispatch_u(struct p9_req *r)
+int p9__dispatch_u(struct dctx *x)
 {
-	struct p9_conn *c = r->conn;
-	struct uctx x = {.r = r,
-	                 .c = c,
-	                 .fs = c->srv->fs,
-	                 .in = &r->in,
-	                 .dotu = c->dialect == P9_DIALECT_2000U};
-	return uhandlers[r->in.type](&x);
+	return uhandlers[x->in->type](x);
 }

@@ -105,6 +105,7 @@ void p9__fid_put(struct p9_conn *c, struct p9_fid *f)
 	struct p9_fs *fs = c->srv->fs;
 	if (f->priv)
 		fs->ops->clunk(fs, f);
+	p9__ufid_free(f->ufid);
 	pthread_rwlock_destroy(&f->lock);
 	free(f);
 }

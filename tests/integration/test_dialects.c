@@ -1499,7 +1499,15 @@ static void orclose_removes_at_clunk(void **state)
 		assert_false(host_exists("v"));
 		/* the fids are gone with it */
 		assert_int_equal(u_clunk(c, 0), -EBADF);
+		/* a connection that goes away removes its ORCLOSE files too */
+		assert_int_equal(u_attach(c, 0, "root", 0, NULL), 0);
+		assert_int_equal(harness_write_file(&H, "w", "z"), 0);
+		assert_int_equal(u_walk(c, 0, 1, "w", NULL), 1);
+		assert_int_equal(u_open(c, 1, P9_OREAD | P9_ORCLOSE, NULL), 0);
 		p9_client_free(c);
+		for (int t = 0; t < 200 && host_exists("w"); t++)
+			usleep(10000); /* the server notices the hang-up on its own time */
+		assert_false(host_exists("w"));
 	}
 }
 
