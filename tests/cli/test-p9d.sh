@@ -7,6 +7,7 @@ set -u
 build=$1
 p9d=$build/cmd/p9d
 p9=$build/cmd/p9
+docs=$(cd "$(dirname "$0")/../../docs" && pwd)
 work=$(mktemp -d /var/tmp/p9d-cli-XXXXXX)
 chmod 755 "$work"
 mkdir "$work/export"
@@ -115,6 +116,24 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
 	kill -TERM $!; wait $!
 else
 	n=$((n + 1)); echo "ok $n - privilege checks # SKIP not root"
+fi
+
+# --- the manual pages say what --help says ---
+missing=""
+for opt in $("$p9d" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+	grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$docs/p9d.8" || missing="$missing $opt"
+done
+check "p9d.8 documents every option of p9d --help" "" "$missing"
+missing=""
+for cmd in $("$p9" --help 2>&1 | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF {print $1}'); do
+	grep -qE "^\.(B|BI|BR) \"?$cmd\b" "$docs/p9.1" || missing="$missing $cmd"
+done
+check "p9.1 documents every command of p9 --help" "" "$missing"
+if command -v groff > /dev/null; then
+	for page in p9d.8 p9.1; do
+		check "$page renders without warnings" "" \
+			"$(groff -man -ww -z "$docs/$page" 2>&1)"
+	done
 fi
 
 echo "$pass passed, $fail failed"
