@@ -64,9 +64,9 @@ void p9t_true(int v, const char *expr, const char *file, int line)
 	end_test(FAILED);
 }
 
-void p9t_ptr(const void *p, int want_null, const char *expr, const char *file, int line)
+void p9t_ptr(int is_null, int want_null, const char *expr, const char *file, int line)
 {
-	if ((p == NULL) == !!want_null)
+	if (!!is_null == !!want_null)
 		return;
 	print_error("%s:%d: %s is %sNULL\n", file, line, expr, want_null ? "not " : "");
 	end_test(FAILED);

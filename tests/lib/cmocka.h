@@ -37,7 +37,7 @@ int p9t_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
 void p9t_int_equal(intmax_t a, intmax_t b, int equal, const char *ea, const char *eb,
                    const char *file, int line);
 void p9t_true(int v, const char *expr, const char *file, int line);
-void p9t_ptr(const void *p, int want_null, const char *expr, const char *file, int line);
+void p9t_ptr(int is_null, int want_null, const char *expr, const char *file, int line);
 void p9t_ptr_equal(const void *a, const void *b, const char *file, int line);
 void p9t_memory_equal(const void *a, const void *b, size_t n, const char *file, int line);
 void p9t_string(const char *a, const char *b, int equal, const char *file, int line);
@@ -59,8 +59,10 @@ void print_error(const char *fmt, ...) P9T_PRINTF;
 	p9t_int_equal((intmax_t)(a), (intmax_t)(b), 0, #a, #b, __FILE__, __LINE__)
 #define assert_true(c) p9t_true(!!(c), #c, __FILE__, __LINE__)
 #define assert_false(c) p9t_true(!(c), "!(" #c ")", __FILE__, __LINE__)
-#define assert_non_null(p) p9t_ptr((p), 0, #p, __FILE__, __LINE__)
-#define assert_null(p) p9t_ptr((p), 1, #p, __FILE__, __LINE__)
+/* Only whether it is NULL goes in: gcc would take a pointer to fresh
+ * malloc memory as a read of it. */
+#define assert_non_null(p) p9t_ptr((p) == NULL, 0, #p, __FILE__, __LINE__)
+#define assert_null(p) p9t_ptr((p) == NULL, 1, #p, __FILE__, __LINE__)
 #define assert_ptr_equal(a, b) p9t_ptr_equal((a), (b), __FILE__, __LINE__)
 #define assert_memory_equal(a, b, n) p9t_memory_equal((a), (b), (n), __FILE__, __LINE__)
 #define assert_string_equal(a, b) p9t_string((a), (b), 1, __FILE__, __LINE__)

@@ -152,14 +152,20 @@ int p9__wname(const char *name, WCHAR *w, int cap)
 NTSTATUS p9__nt_open(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK access, ULONG attrs,
                      ULONG disposition, ULONG options, HANDLE *out)
 {
+	IO_STATUS_BLOCK io;
+	return p9__nt_open_io(dir, w, wlen, access, attrs, disposition, options, out, &io);
+}
+
+NTSTATUS p9__nt_open_io(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK access, ULONG attrs,
+                        ULONG disposition, ULONG options, HANDLE *out, IO_STATUS_BLOCK *io)
+{
 	UNICODE_STRING us;
 	us.Buffer = (WCHAR *)w;
 	us.Length = us.MaximumLength = (USHORT)(wlen * sizeof(WCHAR));
 	OBJECT_ATTRIBUTES oa;
 	InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, dir, NULL);
-	IO_STATUS_BLOCK io;
 	*out = NULL;
-	return NtCreateFile(out, access | SYNCHRONIZE, &oa, &io, NULL, attrs,
+	return NtCreateFile(out, access | SYNCHRONIZE, &oa, io, NULL, attrs,
 	                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, disposition,
 	                    options | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT, NULL, 0);
 }
@@ -186,11 +192,18 @@ int p9__at(int dirfd, const char *name, struct p9__file **dir, WCHAR *w, int *wl
 
 int p9__query_kind(HANDLE h, uint8_t *kind)
 {
+	uint32_t attrs;
+	return p9__query_kind_attrs(h, kind, &attrs);
+}
+
+int p9__query_kind_attrs(HANDLE h, uint8_t *kind, uint32_t *attrs)
+{
 	FILE_ATTRIBUTE_TAG_INFO ti;
 	if (!GetFileInformationByHandleEx(h, FileAttributeTagInfo, &ti, sizeof ti))
 		return p9__win_err(GetLastError());
 	uint32_t t = p9__classify(ti.FileAttributes, ti.ReparseTag);
 	*kind = t == P9_S_IFDIR ? P9__KIND_DIR : t == P9_S_IFLNK ? P9__KIND_LINK : P9__KIND_FILE;
+	*attrs = ti.FileAttributes;
 	return 0;
 }
 
@@ -230,22 +243,30 @@ static int open_access(uint32_t flags, ACCESS_MASK *acc)
 /* Open with acc, and without FILE_WRITE_ATTRIBUTES if that is what was
  * refused (a file whose ACL allows reading only can still be opened). */
 static NTSTATUS open_try(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK acc, ULONG disp,
-                         ULONG opts, HANDLE *h)
+                         ULONG opts, HANDLE *h, IO_STATUS_BLOCK *io)
 {
-	NTSTATUS st = p9__nt_open(dir, w, wlen, acc, FILE_ATTRIBUTE_NORMAL, disp, opts, h);
+	NTSTATUS st = p9__nt_open_io(dir, w, wlen, acc, FILE_ATTRIBUTE_NORMAL, disp, opts, h, io);
 	if (st == (NTSTATUS)0xC0000022L /* ACCESS_DENIED */ && (acc & FILE_WRITE_ATTRIBUTES) &&
 	    !(acc & (FILE_WRITE_DATA | FILE_APPEND_DATA)))
-		st = p9__nt_open(dir, w, wlen, acc & ~(ACCESS_MASK)FILE_WRITE_ATTRIBUTES,
-		                 FILE_ATTRIBUTE_NORMAL, disp, opts, h);
+		st = p9__nt_open_io(dir, w, wlen, acc & ~(ACCESS_MASK)FILE_WRITE_ATTRIBUTES,
+		                    FILE_ATTRIBUTE_NORMAL, disp, opts, h, io);
 	return st;
 }
 
 /* After an open: refuse what Linux would refuse for this kind of file,
  * truncate if asked, and make the handle number. */
-static int finish_open(HANDLE h, uint32_t flags, struct p9__root *root)
+static int finish_open(HANDLE h, uint32_t flags, struct p9__root *root, int is_root, int created)
 {
 	uint8_t kind;
-	int err = p9__query_kind(h, &kind);
+	uint32_t attrs;
+	int err = p9__query_kind_attrs(h, &kind, &attrs);
+	/* NT refuses write access to a read-only file, except to whoever
+	 * holds the backup privilege or runs Wine as root: refuse it here so
+	 * every host answers alike. A file created read-only by this very
+	 * open may be written (Linux's O_CREAT with mode 0444 can). */
+	if (!err && (attrs & FILE_ATTRIBUTE_READONLY) && !created && !(flags & P9_OS_O_PATH) &&
+	    ((flags & 3u) != P9_DOTL_RDONLY || (flags & P9_DOTL_TRUNC)))
+		err = -EACCES;
 	if (!err && (flags & P9_DOTL_DIRECTORY) && kind != P9__KIND_DIR)
 		err = -ENOTDIR;
 	if (!err && kind == P9__KIND_LINK && !(flags & P9_OS_O_PATH))
@@ -262,7 +283,7 @@ static int finish_open(HANDLE h, uint32_t flags, struct p9__root *root)
 		CloseHandle(h);
 		return err;
 	}
-	return p9__fd_new(h, flags, kind, root, 0);
+	return p9__fd_new(h, flags, kind, root, is_root);
 }
 
 int p9_os_open_root(const char *host_path)
@@ -337,10 +358,11 @@ int p9_os_openat(int dirfd, const char *name, uint32_t flags, uint32_t mode)
 	if (flags & P9_DOTL_DIRECTORY)
 		opts |= FILE_DIRECTORY_FILE;
 	HANDLE h;
-	NTSTATUS st = open_try(d->h, w, wlen, acc, disp, opts, &h);
+	IO_STATUS_BLOCK io;
+	NTSTATUS st = open_try(d->h, w, wlen, acc, disp, opts, &h, &io);
 	if (!NT_SUCCESS(st))
 		return p9__nt_err(st);
-	return finish_open(h, flags, d->root);
+	return finish_open(h, flags, d->root, 0, io.Information == FILE_CREATED);
 }
 
 int p9_os_reopen(int fd, uint32_t flags)
@@ -360,11 +382,12 @@ int p9_os_reopen(int fd, uint32_t flags)
 	/* An empty name relative to the handle opens the very file it is
 	 * bound to, whatever it is called now. */
 	HANDLE h;
+	IO_STATUS_BLOCK io;
 	NTSTATUS st = open_try(f->h, L"", 0, acc, FILE_OPEN,
-	                       (flags & P9_DOTL_DIRECTORY) ? FILE_DIRECTORY_FILE : 0, &h);
+	                       (flags & P9_DOTL_DIRECTORY) ? FILE_DIRECTORY_FILE : 0, &h, &io);
 	if (!NT_SUCCESS(st))
 		return p9__nt_err(st);
-	return finish_open(h, flags, f->root);
+	return finish_open(h, flags, f->root, f->is_root, 0);
 }
 
 int p9_os_dup(int fd)

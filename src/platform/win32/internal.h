@@ -95,8 +95,12 @@ NTSTATUS p9__nt_open(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK access, U
  * checked and converted. -ENOENT for the holding directory's name at an
  * export root (it is not there, as far as clients know). */
 int p9__at(int dirfd, const char *name, struct p9__file **dir, WCHAR *w, int *wlen);
+/* The same, with the IO_STATUS_BLOCK (Information: FILE_CREATED, ...). */
+NTSTATUS p9__nt_open_io(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK access, ULONG attrs,
+                        ULONG disposition, ULONG options, HANDLE *out, IO_STATUS_BLOCK *io);
 /* The kind of an open handle (attributes and reparse tag). */
 int p9__query_kind(HANDLE h, uint8_t *kind);
+int p9__query_kind_attrs(HANDLE h, uint8_t *kind, uint32_t *attrs);
 
 /* errno.c */
 int p9__nt_err(NTSTATUS st);

@@ -15,6 +15,8 @@
 
 #include "internal.h"
 
+#include "p9/proto.h"
+
 /* The length to ask the host for, after faults; or a negative errno. */
 static ssize_t io_len(enum p9_os_call call, size_t len, uint64_t off)
 {
@@ -30,10 +32,15 @@ static ssize_t io_len(enum p9_os_call call, size_t len, uint64_t off)
 	return (ssize_t)len;
 }
 
-static struct p9__file *data_handle(int fd, int *err)
+/* The handle, if it was opened for this direction (EBADF otherwise, as
+ * read(2) on an O_WRONLY fd answers). */
+static struct p9__file *data_handle(int fd, uint32_t refused_mode, int *err)
 {
 	struct p9__file *f = p9__fd_get(fd);
-	*err = f == NULL ? -EBADF : (f->flags & P9_OS_O_PATH) ? -EBADF : f->kind == P9__KIND_DIR ? -EISDIR : 0;
+	if (f == NULL || (f->flags & P9_OS_O_PATH) || (f->flags & 3u) == refused_mode)
+		*err = -EBADF;
+	else
+		*err = f->kind == P9__KIND_DIR ? -EISDIR : 0;
 	return *err ? NULL : f;
 }
 
@@ -43,7 +50,7 @@ ssize_t p9_os_pread(int fd, void *buf, size_t len, uint64_t off)
 	if (n < 0)
 		return n;
 	int err;
-	struct p9__file *f = data_handle(fd, &err);
+	struct p9__file *f = data_handle(fd, P9_DOTL_WRONLY, &err);
 	if (f == NULL)
 		return err;
 	OVERLAPPED ov = {0};
@@ -63,7 +70,7 @@ ssize_t p9_os_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 	if (n < 0)
 		return n;
 	int err;
-	struct p9__file *f = data_handle(fd, &err);
+	struct p9__file *f = data_handle(fd, P9_DOTL_RDONLY, &err);
 	if (f == NULL)
 		return err;
 	OVERLAPPED ov = {0};

@@ -13,9 +13,10 @@
  * first renamed into the export's hidden holding directory
  * (.p9d-unlinked at the export root) and then marked delete-on-close: the
  * name is free at once, and NT deletes the file when its last handle
- * closes (process exit included). A file nobody else holds open is simply
- * deleted. The fallback's rename-over is therefore two steps (the target
- * leaves, then the source moves), not atomic.
+ * closes (process exit included). Until then the file keeps that extra
+ * name, so a hard-linked file's nlink drops only at the last close. The
+ * fallback's rename-over is two steps (the target leaves, then the source
+ * moves), not atomic.
  *
  * Symlinks and device nodes cannot be made here: -EOPNOTSUPP (the mapped
  * security models keep them as files).
@@ -27,7 +28,6 @@
 #include "internal.h"
 
 #define ST_ACCESS_DENIED ((NTSTATUS)0xC0000022L)
-#define ST_SHARING_VIOLATION ((NTSTATUS)0xC0000043L)
 #define ST_OBJECT_NAME_NOT_FOUND ((NTSTATUS)0xC0000034L)
 
 /* NT answers these for an information class it does not implement. */
@@ -94,8 +94,9 @@ static NTSTATUS set_name(HANDLE h, FILE_INFORMATION_CLASS cls, ULONG flags, HAND
 	ni.len = (ULONG)wlen * sizeof(WCHAR);
 	memcpy(ni.name, w, ni.len);
 	IO_STATUS_BLOCK io;
-	return NtSetInformationFile(h, &io, &ni, (ULONG)(offsetof(struct name_info, name) + ni.len),
-	                            cls);
+	/* The whole struct: Wine wants at least sizeof(FILE_RENAME_INFORMATION),
+	 * NT at least the name's end; FileNameLength says where it ends. */
+	return NtSetInformationFile(h, &io, &ni, sizeof ni, cls);
 }
 
 static NTSTATUS set_delete(HANDLE h, BOOLEAN on)
@@ -164,23 +165,13 @@ static int remove_open(struct p9__file *d, HANDLE h)
 	return p9__unlink_handle(d, h);
 }
 
-/* Open a name for removal: alone if nobody else has it open (*alone = 1),
- * shared otherwise. */
-static NTSTATUS open_delete(HANDLE dir, const WCHAR *w, int wlen, HANDLE *h, int *alone)
+/* Open a name for removal. (Whether others hold the file cannot be told:
+ * handles with attribute access only take no part in NT's sharing
+ * checks, so even a share-nothing open succeeds beside them. Hence the
+ * holding directory for every removal when POSIX delete is missing.) */
+static NTSTATUS open_delete(HANDLE dir, const WCHAR *w, int wlen, HANDLE *h)
 {
-	UNICODE_STRING us;
-	us.Buffer = (WCHAR *)w;
-	us.Length = us.MaximumLength = (USHORT)(wlen * sizeof(WCHAR));
-	OBJECT_ATTRIBUTES oa;
-	InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, dir, NULL);
-	IO_STATUS_BLOCK io;
-	ACCESS_MASK acc = DELETE | FILE_READ_ATTRIBUTES | SYNCHRONIZE;
-	ULONG opts = FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT;
-	NTSTATUS s = NtCreateFile(h, acc, &oa, &io, NULL, 0, 0, FILE_OPEN, opts, NULL, 0);
-	*alone = NT_SUCCESS(s);
-	if (s == ST_SHARING_VIOLATION)
-		s = p9__nt_open(dir, w, wlen, DELETE | FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0, h);
-	return s;
+	return p9__nt_open(dir, w, wlen, DELETE | FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0, h);
 }
 
 int p9_os_unlinkat(int dirfd, const char *name, int rmdir)
@@ -194,8 +185,7 @@ int p9_os_unlinkat(int dirfd, const char *name, int rmdir)
 	if ((err = p9__at(dirfd, name, &d, w, &wlen)) != 0)
 		return err;
 	HANDLE h;
-	int alone;
-	NTSTATUS s = open_delete(d->h, w, wlen, &h, &alone);
+	NTSTATUS s = open_delete(d->h, w, wlen, &h);
 	if (!NT_SUCCESS(s))
 		return p9__nt_err(s);
 	uint8_t kind;
@@ -205,15 +195,8 @@ int p9_os_unlinkat(int dirfd, const char *name, int rmdir)
 		else if (!rmdir && kind == P9__KIND_DIR)
 			err = -EISDIR;
 	}
-	if (!err) {
-		if (alone) {
-			/* Nobody else has it: deleted when we close, now. */
-			s = set_delete(h, TRUE);
-			err = NT_SUCCESS(s) ? 0 : p9__nt_err(s);
-		} else {
-			err = remove_open(d, h);
-		}
-	}
+	if (!err)
+		err = remove_open(d, h);
 	CloseHandle(h);
 	return err;
 }
@@ -258,8 +241,7 @@ int p9_os_renameat(int olddir, const char *oldname, int newdir, const char *newn
 		goto out;
 	/* What is at the new name decides what Linux would answer. */
 	HANDLE t;
-	int talone = 0;
-	s = open_delete(nd->h, nw, nwlen, &t, &talone);
+	s = open_delete(nd->h, nw, nwlen, &t);
 	int target = NT_SUCCESS(s);
 	if (!target && s != ST_OBJECT_NAME_NOT_FOUND) {
 		err = p9__nt_err(s);
@@ -293,17 +275,12 @@ int p9_os_renameat(int olddir, const char *oldname, int newdir, const char *newn
 	/* Without it NT cannot replace a directory or an open file: the
 	 * target leaves first (checked empty), then the source moves. */
 	if (target) {
-		s = open_delete(nd->h, nw, nwlen, &t, &talone);
+		s = open_delete(nd->h, nw, nwlen, &t);
 		if (!NT_SUCCESS(s)) {
 			err = p9__nt_err(s);
 			goto out;
 		}
-		if (talone) {
-			s = set_delete(t, TRUE);
-			err = NT_SUCCESS(s) ? 0 : p9__nt_err(s);
-		} else {
-			err = remove_open(nd, t);
-		}
+		err = remove_open(nd, t);
 		CloseHandle(t);
 		if (err)
 			goto out;
