@@ -96,8 +96,8 @@ void p9t_string(const char *a, const char *b, int equal, const char *file, int l
 	int same = a != NULL && b != NULL && strcmp(a, b) == 0;
 	if (same == !!equal)
 		return;
-	print_error("%s:%d: \"%s\" %s \"%s\"\n", file, line, a ? a : "(null)", equal ? "!=" : "==",
-	            b ? b : "(null)");
+	print_error("%s:%d: \"%s\" %s \"%s\"\n", file, line, a ? a : "(null)",
+	            equal ? "!=" : "==", b ? b : "(null)");
 	end_test(FAILED);
 }
 

@@ -25,8 +25,14 @@ struct CMUnitTest {
 	void *initial_state;
 };
 
-#define cmocka_unit_test(f) {#f, f, NULL, NULL, NULL}
-#define cmocka_unit_test_setup_teardown(f, s, t) {#f, f, s, t, NULL}
+#define cmocka_unit_test(f)                                                                        \
+	{                                                                                          \
+#f, f, NULL, NULL, NULL                                                            \
+	}
+#define cmocka_unit_test_setup_teardown(f, s, t)                                                   \
+	{                                                                                          \
+#f, f, s, t, NULL                                                                  \
+	}
 
 int p9t_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
                   CMFixtureFunction setup, CMFixtureFunction teardown);
@@ -54,7 +60,8 @@ void print_error(const char *fmt, ...) P9T_PRINTF;
 
 /* cmocka compares as its LargestIntegralType (unsigned); the values the
  * tests compare fit intmax_t, and signed output reads better for errnos. */
-#define assert_int_equal(a, b) p9t_int_equal((intmax_t)(a), (intmax_t)(b), 1, #a, #b, __FILE__, __LINE__)
+#define assert_int_equal(a, b)                                                                     \
+	p9t_int_equal((intmax_t)(a), (intmax_t)(b), 1, #a, #b, __FILE__, __LINE__)
 #define assert_int_not_equal(a, b)                                                                 \
 	p9t_int_equal((intmax_t)(a), (intmax_t)(b), 0, #a, #b, __FILE__, __LINE__)
 #define assert_true(c) p9t_true(!!(c), #c, __FILE__, __LINE__)

@@ -113,9 +113,9 @@ static int snap_take(struct p9__file *f, struct p9__dirsnap **out)
 	BOOLEAN restart = TRUE;
 	for (;;) {
 		IO_STATUS_BLOCK io;
-		NTSTATUS st = NtQueryDirectoryFile(f->h, NULL, NULL, NULL, &io, buf, CHUNK,
-		                                   FileIdBothDirectoryInformation, FALSE, NULL,
-		                                   restart);
+		NTSTATUS st =
+		        NtQueryDirectoryFile(f->h, NULL, NULL, NULL, &io, buf, CHUNK,
+		                             FileIdBothDirectoryInformation, FALSE, NULL, restart);
 		restart = FALSE;
 		if (st == (NTSTATUS)0x80000006L /* NO_MORE_FILES */)
 			break;

@@ -27,7 +27,7 @@
 #include "p9/proto.h"
 
 static SRWLOCK table_mu = SRWLOCK_INIT;
-static struct p9__file **slots; /* protected by table_mu */
+static struct p9__file **slots;      /* protected by table_mu */
 static int nslots, *free_fds, nfree; /* protected by table_mu */
 
 int p9__fd_new(HANDLE h, uint32_t flags, uint8_t kind, struct p9__root *root, int is_root)
@@ -167,7 +167,8 @@ NTSTATUS p9__nt_open_io(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK access
 	*out = NULL;
 	return NtCreateFile(out, access | SYNCHRONIZE, &oa, io, NULL, attrs,
 	                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, disposition,
-	                    options | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT, NULL, 0);
+	                    options | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT, NULL,
+	                    0);
 }
 
 int p9__at(int dirfd, const char *name, struct p9__file **dir, WCHAR *w, int *wlen)
@@ -220,7 +221,8 @@ static int open_access(uint32_t flags, ACCESS_MASK *acc)
 	ACCESS_MASK a = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
 	/* O_APPEND: FILE_APPEND_DATA without FILE_WRITE_DATA makes NT put
 	 * every write at the end of the file, whatever its offset. */
-	ACCESS_MASK wr = (flags & P9_DOTL_APPEND) ? FILE_APPEND_DATA : FILE_WRITE_DATA | FILE_APPEND_DATA;
+	ACCESS_MASK wr =
+	        (flags & P9_DOTL_APPEND) ? FILE_APPEND_DATA : FILE_WRITE_DATA | FILE_APPEND_DATA;
 	switch (flags & 3u) {
 	case P9_DOTL_RDONLY:
 		a |= FILE_READ_DATA;
@@ -271,7 +273,8 @@ static int finish_open(HANDLE h, uint32_t flags, struct p9__root *root, int is_r
 		err = -ENOTDIR;
 	if (!err && kind == P9__KIND_LINK && !(flags & P9_OS_O_PATH))
 		err = -ELOOP;
-	if (!err && kind == P9__KIND_DIR && !(flags & P9_OS_O_PATH) && (flags & 3u) != P9_DOTL_RDONLY)
+	if (!err && kind == P9__KIND_DIR && !(flags & P9_OS_O_PATH) &&
+	    (flags & 3u) != P9_DOTL_RDONLY)
 		err = -EISDIR;
 	if (!err && (flags & P9_DOTL_TRUNC) && !(flags & P9_OS_O_PATH)) {
 		FILE_END_OF_FILE_INFO eof;

@@ -51,29 +51,29 @@ enum p9__kind { P9__KIND_FILE, P9__KIND_DIR, P9__KIND_LINK };
  * counted (refs); freed with the last handle. */
 struct p9__root {
 	LONG refs;
-	HANDLE h; /* the root directory, duplicated: owned here */
-	SRWLOCK mu; /* protects holding */
+	HANDLE h;       /* the root directory, duplicated: owned here */
+	SRWLOCK mu;     /* protects holding */
 	HANDLE holding; /* .p9d-unlinked, or NULL until needed */
-	LONG seq; /* unique names inside holding */
+	LONG seq;       /* unique names inside holding */
 };
 #define P9__HOLDING_NAME ".p9d-unlinked"
 
 struct p9__range {
 	uint64_t start, end; /* [start, end) */
-	uint8_t type; /* 0 rd, 1 wr */
+	uint8_t type;        /* 0 rd, 1 wr */
 };
 
 struct p9__dirsnap; /* dir.c */
 
 struct p9__file {
 	HANDLE h;
-	uint32_t flags; /* P9_DOTL_* and P9_OS_O_PATH as opened */
-	uint8_t kind; /* enum p9__kind, fixed at open */
-	uint8_t is_root; /* this handle is its export's root directory */
-	struct p9__root *root; /* a reference, or NULL */
-	SRWLOCK mu; /* protects snap and locks */
+	uint32_t flags;           /* P9_DOTL_* and P9_OS_O_PATH as opened */
+	uint8_t kind;             /* enum p9__kind, fixed at open */
+	uint8_t is_root;          /* this handle is its export's root directory */
+	struct p9__root *root;    /* a reference, or NULL */
+	SRWLOCK mu;               /* protects snap and locks */
 	struct p9__dirsnap *snap; /* dir.c: the listing being read */
-	struct p9__range *locks; /* lock.c: ranges this handle holds */
+	struct p9__range *locks;  /* lock.c: ranges this handle holds */
 	size_t nlocks, caplocks;
 };
 

@@ -40,7 +40,8 @@ static BOOL nt_lock(HANDLE h, uint8_t type, uint64_t s, uint64_t e)
 	ov.Offset = (DWORD)s;
 	ov.OffsetHigh = (DWORD)(s >> 32);
 	uint64_t n = e - s;
-	DWORD fl = LOCKFILE_FAIL_IMMEDIATELY | (type == P9_LOCK_TYPE_WRLCK ? LOCKFILE_EXCLUSIVE_LOCK : 0);
+	DWORD fl = LOCKFILE_FAIL_IMMEDIATELY |
+	           (type == P9_LOCK_TYPE_WRLCK ? LOCKFILE_EXCLUSIVE_LOCK : 0);
 	return LockFileEx(h, fl, 0, (DWORD)n, (DWORD)(n >> 32), &ov);
 }
 
@@ -110,7 +111,8 @@ static int try_set(struct p9__file *f, uint8_t type, uint64_t s, uint64_t e)
 			keep_outside(f, &old[i], s, e);
 	} else {
 		DWORD w = GetLastError();
-		err = w == ERROR_LOCK_VIOLATION || w == ERROR_LOCK_FAILED ? -EAGAIN : p9__win_err(w);
+		err = w == ERROR_LOCK_VIOLATION || w == ERROR_LOCK_FAILED ? -EAGAIN
+		                                                          : p9__win_err(w);
 		for (size_t i = 0; i < nold; i++)
 			if (nt_lock(f->h, old[i].type, old[i].start, old[i].end))
 				add_range(f, old[i].start, old[i].end, old[i].type);
@@ -138,7 +140,7 @@ static struct p9__file *lock_args(int fd, const struct p9_os_lock *lk, uint64_t 
 	*s = lk->start;
 	/* length 0, or an end past what NT counts: to the end of the file. */
 	*e = lk->length == 0 || lk->length > UINT64_MAX - lk->start ? UINT64_MAX
-	                                                             : lk->start + lk->length;
+	                                                            : lk->start + lk->length;
 	return f;
 }
 
@@ -201,7 +203,8 @@ int p9_os_getlk(int fd, struct p9_os_lock *lk)
 		} else {
 			found = 1;
 			uint8_t held = P9_LOCK_TYPE_WRLCK;
-			if (want == P9_LOCK_TYPE_WRLCK && nt_lock(f->h, P9_LOCK_TYPE_RDLCK, at, end)) {
+			if (want == P9_LOCK_TYPE_WRLCK &&
+			    nt_lock(f->h, P9_LOCK_TYPE_RDLCK, at, end)) {
 				nt_unlock(f->h, at, end);
 				held = P9_LOCK_TYPE_RDLCK;
 			}

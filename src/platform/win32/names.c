@@ -116,9 +116,8 @@ static int holding(struct p9__root *r, HANDLE *out)
 	if (r->holding == NULL) {
 		static const WCHAR hn[] = L"" P9__HOLDING_NAME;
 		NTSTATUS s = p9__nt_open(r->h, hn, (int)(sizeof hn / sizeof hn[0]) - 1,
-		                         FILE_LIST_DIRECTORY | FILE_TRAVERSE,
-		                         FILE_ATTRIBUTE_HIDDEN, FILE_OPEN_IF, FILE_DIRECTORY_FILE,
-		                         &r->holding);
+		                         FILE_LIST_DIRECTORY | FILE_TRAVERSE, FILE_ATTRIBUTE_HIDDEN,
+		                         FILE_OPEN_IF, FILE_DIRECTORY_FILE, &r->holding);
 		if (!NT_SUCCESS(s)) {
 			r->holding = NULL;
 			err = p9__nt_err(s);
@@ -233,7 +232,8 @@ int p9_os_renameat(int olddir, const char *oldname, int newdir, const char *newn
 	if ((err = p9__at(newdir, newname, &nd, nw, &nwlen)) != 0)
 		return err == -ENOENT ? -EACCES : err;
 	HANDLE h;
-	NTSTATUS s = p9__nt_open(od->h, ow, owlen, DELETE | FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0, &h);
+	NTSTATUS s =
+	        p9__nt_open(od->h, ow, owlen, DELETE | FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0, &h);
 	if (!NT_SUCCESS(s))
 		return p9__nt_err(s);
 	uint8_t kind, tkind = 0;

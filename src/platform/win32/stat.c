@@ -16,7 +16,7 @@
 #include "internal.h"
 
 /* Name surrogates: reparse points that stand for another name. */
-#define TAG_IS_NAME_SURROGATE(t) (((t) & 0x20000000u) != 0)
+#define TAG_IS_NAME_SURROGATE(t) (((t)&0x20000000u) != 0)
 #define TAG_LX_SYMLINK 0xA000001Du
 
 uint32_t p9__classify(uint32_t attributes, uint32_t reparse_tag)

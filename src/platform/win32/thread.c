@@ -24,7 +24,7 @@ static struct {
 	DWORD id;
 	volatile LONG flag;
 } flags[MAX_THREADS]; /* protected by mu (id); flag is atomic */
-static int nflags; /* protected by mu */
+static int nflags;    /* protected by mu */
 
 static volatile LONG *flag_of(DWORD id, int add)
 {

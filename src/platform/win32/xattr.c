@@ -51,8 +51,7 @@ static struct p9__file *xattr_file(int fd, int *err)
 	return *err ? NULL : f;
 }
 
-static int open_stream(struct p9__file *f, const char *name, ACCESS_MASK acc, ULONG disp,
-                       HANDLE *h)
+static int open_stream(struct p9__file *f, const char *name, ACCESS_MASK acc, ULONG disp, HANDLE *h)
 {
 	WCHAR w[P9__WNAME_MAX + 1];
 	int n = stream_name(name, w, P9__WNAME_MAX + 1);
@@ -91,7 +90,8 @@ ssize_t p9_os_getxattr(int fd, const char *name, void *buf, size_t cap)
 	} else {
 		DWORD got = 0;
 		OVERLAPPED ov = {0};
-		r = ReadFile(h, buf, (DWORD)size.QuadPart, &got, &ov) || GetLastError() == ERROR_HANDLE_EOF
+		r = ReadFile(h, buf, (DWORD)size.QuadPart, &got, &ov) ||
+		                    GetLastError() == ERROR_HANDLE_EOF
 		            ? (ssize_t)got
 		            : p9__win_err(GetLastError());
 	}
@@ -140,8 +140,8 @@ ssize_t p9_os_listxattr(int fd, char *buf, size_t cap)
 		int wn = (int)(wlen / sizeof(WCHAR));
 		if (wn > 7 && w[0] == L':' && wcsncmp(w + wn - 6, L":$DATA", 6) == 0) {
 			char name[1024];
-			int n = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, w + 1, wn - 7, name,
-			                            sizeof name, NULL, NULL);
+			int n = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, w + 1, wn - 7,
+			                            name, sizeof name, NULL, NULL);
 			if (n > 0) {
 				if (cap && out + (size_t)n + 1 > cap) {
 					free(info);

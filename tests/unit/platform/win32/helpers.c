@@ -109,8 +109,9 @@ void mkfile(int dirfd, const char *name, const char *data, unsigned mode)
 	assert_non_null(dir); /* fixtures are made in the test's own directory */
 	WCHAR w[PATH_MAX];
 	wpath(dir, name, w, PATH_MAX);
-	HANDLE h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-	                       NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+	HANDLE h = CreateFileW(w, GENERIC_WRITE,
+	                       FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+	                       CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
 	assert_true(h != INVALID_HANDLE_VALUE);
 	DWORD put = 0, len = (DWORD)strlen(data);
 	assert_true(WriteFile(h, data, len, &put, NULL) && put == len);

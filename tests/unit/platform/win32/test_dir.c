@@ -88,7 +88,8 @@ static void ten_thousand_entries_complete_under_churn(void **state)
 	char name[32];
 	for (int i = 0; i < N; i++) {
 		snprintf(name, sizeof name, "e%d", i);
-		int fd = p9_os_openat(d, name, P9_DOTL_CREATE | P9_DOTL_EXCL | P9_DOTL_WRONLY, 0644);
+		int fd =
+		        p9_os_openat(d, name, P9_DOTL_CREATE | P9_DOTL_EXCL | P9_DOTL_WRONLY, 0644);
 		assert_true(fd >= 0);
 		p9_os_close(fd);
 	}

@@ -85,12 +85,13 @@ static void relative_open_create_read_write_reopen(void **state)
 }
 
 static const char *const refused[] = {
-        "", ".", "..", "a/b", "a\\b", "a:b", "a*b", "a?b", "a\"b", "a<b", "a>b", "a|b",
-        "tab\there", "trail.", "trail ", "CON", "con", "PRN", "AUX", "NUL", "nul.txt",
-        "COM1", "com9.log", "LPT1", "lpt9.x.y", "CON .txt", "COM\xc2\xb9", "\x7f",
+        "",       ".",        "..",   "a/b",      "a\\b",     "a:b",         "a*b",
+        "a?b",    "a\"b",     "a<b",  "a>b",      "a|b",      "tab\there",   "trail.",
+        "trail ", "CON",      "con",  "PRN",      "AUX",      "NUL",         "nul.txt",
+        "COM1",   "com9.log", "LPT1", "lpt9.x.y", "CON .txt", "COM\xc2\xb9", "\x7f",
 };
-static const char *const accepted[] = {"CONSOLE", "COM10", "COM0", "nul2", "LPT", "...x", ".x",
-                                       "a b", "\xc3\xa9t\xc3\xa9"};
+static const char *const accepted[] = {
+        "CONSOLE", "COM10", "COM0", "nul2", "LPT", "...x", ".x", "a b", "\xc3\xa9t\xc3\xa9"};
 
 static void names_windows_cannot_store_are_einval(void **state)
 {
@@ -182,7 +183,8 @@ static void reparse_points_are_links_never_followed(void **state)
 	assert_int_equal(p9_os_fstatat(t->fd, "l", &st), 0);
 	assert_int_equal(st.mode & P9_S_IFMT, P9_S_IFLNK);
 	assert_int_equal(p9_os_openat(t->fd, "l", P9_DOTL_RDONLY, 0), -ELOOP);
-	assert_int_equal(p9_os_openat(t->fd, "ld", P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, 0), -ENOTDIR);
+	assert_int_equal(p9_os_openat(t->fd, "ld", P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, 0),
+	                 -ENOTDIR);
 	int lfd = p9_os_openat(t->fd, "l", P9_OS_O_PATH, 0);
 	assert_true(lfd >= 0);
 	char buf[64];
@@ -312,7 +314,8 @@ static void unlink_while_open_keeps_the_handle(void **state)
 	int left = 0;
 	if (fh != INVALID_HANDLE_VALUE) {
 		do
-			left += wcscmp(fdata.cFileName, L".") != 0 && wcscmp(fdata.cFileName, L"..") != 0;
+			left += wcscmp(fdata.cFileName, L".") != 0 &&
+			        wcscmp(fdata.cFileName, L"..") != 0;
 		while (FindNextFileW(fh, &fdata));
 		FindClose(fh);
 	}
@@ -409,6 +412,17 @@ static void locks_per_handle_with_bounded_waits(void **state)
 	ULONGLONG ms = GetTickCount64() - t0;
 	print_message("one wait slice: %llu ms\n", ms);
 	assert_true(ms >= 90 && ms < 2000);
+	/* an interrupt (even one sent before the wait) ends it at once */
+	p9_os_thread_init();
+	p9_os_thread_interrupt(p9_os_thread_self());
+	t0 = GetTickCount64();
+	assert_int_equal(p9_os_setlk(h2, &wr, 1), -EINTR);
+	ms = GetTickCount64() - t0;
+	print_message("interrupted wait: %llu ms\n", ms);
+	assert_true(ms < 90);
+	t0 = GetTickCount64(); /* the interrupt was used up */
+	assert_int_equal(p9_os_setlk(h2, &wr, 1), -EINTR);
+	assert_true(GetTickCount64() - t0 >= 90);
 	/* partial unlock splits the range */
 	struct p9_os_lock mid = {P9_LOCK_TYPE_UNLCK, 40, 20, 0};
 	assert_int_equal(p9_os_setlk(h1, &mid, 0), 0);
@@ -428,8 +442,9 @@ static void locks_per_handle_with_bounded_waits(void **state)
 	assert_int_equal(p9_os_setlk(h2, &un, 0), 0);
 	struct p9_os_lock all = {P9_LOCK_TYPE_WRLCK, 0, 0, 0};
 	assert_int_equal(p9_os_setlk(h2, &all, 0), 0);
-	assert_int_equal(p9_os_setlk(h1, &(struct p9_os_lock){P9_LOCK_TYPE_RDLCK, 1000000, 1, 0}, 0),
-	                 -EAGAIN);
+	assert_int_equal(
+	        p9_os_setlk(h1, &(struct p9_os_lock){P9_LOCK_TYPE_RDLCK, 1000000, 1, 0}, 0),
+	        -EAGAIN);
 	/* a write lock needs a writable handle; O_PATH handles lock nothing */
 	assert_int_equal(p9_os_setlk(ro, &wr, 0), -EBADF);
 	int pfd = open_path(t->fd, "f");
