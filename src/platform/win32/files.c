@@ -360,6 +360,8 @@ int p9_os_openat(int dirfd, const char *name, uint32_t flags, uint32_t mode)
 	}
 	if (flags & P9_DOTL_DIRECTORY)
 		opts |= FILE_DIRECTORY_FILE;
+	if (flags & (P9_DOTL_SYNC | P9_DOTL_DSYNC))
+		opts |= FILE_WRITE_THROUGH;
 	HANDLE h;
 	IO_STATUS_BLOCK io;
 	NTSTATUS st = open_try(d->h, w, wlen, acc, disp, opts, &h, &io);
@@ -386,8 +388,10 @@ int p9_os_reopen(int fd, uint32_t flags)
 	 * bound to, whatever it is called now. */
 	HANDLE h;
 	IO_STATUS_BLOCK io;
-	NTSTATUS st = open_try(f->h, L"", 0, acc, FILE_OPEN,
-	                       (flags & P9_DOTL_DIRECTORY) ? FILE_DIRECTORY_FILE : 0, &h, &io);
+	ULONG opts = (flags & P9_DOTL_DIRECTORY) ? FILE_DIRECTORY_FILE : 0;
+	if (flags & (P9_DOTL_SYNC | P9_DOTL_DSYNC))
+		opts |= FILE_WRITE_THROUGH;
+	NTSTATUS st = open_try(f->h, L"", 0, acc, FILE_OPEN, opts, &h, &io);
 	if (!NT_SUCCESS(st))
 		return p9__nt_err(st);
 	return finish_open(h, flags, f->root, f->is_root, 0);

@@ -266,11 +266,15 @@ int p9_os_renameat(int olddir, const char *oldname, int newdir, const char *newn
 		if (err)
 			goto out;
 	}
-	/* POSIX rename first: replaces even an open file, atomically. */
-	s = set_name(h, P9__FileRenameInformationEx, 0x1 | 0x2 | 0x40, nd->h, nw, nwlen);
-	if (NT_SUCCESS(s) || !unsupported(s)) {
-		err = NT_SUCCESS(s) ? 0 : p9__nt_err(s);
-		goto out;
+	/* POSIX rename first: replaces even an open file, atomically. No
+	 * rename of NT's replaces a directory, so an (empty) directory at the
+	 * new name always goes the two-step way below. */
+	if (!target || tkind != P9__KIND_DIR) {
+		s = set_name(h, P9__FileRenameInformationEx, 0x1 | 0x2 | 0x40, nd->h, nw, nwlen);
+		if (NT_SUCCESS(s) || !unsupported(s)) {
+			err = NT_SUCCESS(s) ? 0 : p9__nt_err(s);
+			goto out;
+		}
 	}
 	/* Without it NT cannot replace a directory or an open file: the
 	 * target leaves first (checked empty), then the source moves. */

@@ -70,6 +70,11 @@ static void relative_open_create_read_write_reopen(void **state)
 	read_is(rfd, "abcde");
 	assert_int_equal(p9_os_ftruncate(pfd, 2), 0); /* through an O_PATH handle */
 	read_is(rfd, "ab");
+	int sfd = p9_os_openat(d, "f", P9_DOTL_WRONLY | P9_DOTL_SYNC, 0); /* write-through */
+	assert_int_equal(p9_os_pwrite(sfd, "AB", 2, 0), 2);
+	assert_int_equal(p9_os_fsync(sfd, 1), 0);
+	read_is(rfd, "AB");
+	assert_int_equal(p9_os_close(sfd), 0);
 	/* kinds */
 	assert_int_equal(p9_os_openat(t->fd, "sub", P9_DOTL_RDWR, 0), -EISDIR);
 	assert_int_equal(p9_os_openat(d, "f", P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, 0), -ENOTDIR);
@@ -79,7 +84,7 @@ static void relative_open_create_read_write_reopen(void **state)
 	assert_int_equal(p9_os_close(12345), -EBADF);
 	int dup = p9_os_dup(rfd);
 	assert_true(dup >= 0 && dup != rfd);
-	read_is(dup, "ab");
+	read_is(dup, "AB");
 	for (int *h = (int[]){dup, afd, tfd, rfd, pfd, fd, d}, i = 0; i < 7; i++)
 		assert_int_equal(p9_os_close(h[i]), 0);
 }
