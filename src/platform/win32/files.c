@@ -289,6 +289,54 @@ static int finish_open(HANDLE h, uint32_t flags, struct p9__root *root, int is_r
 	return p9__fd_new(h, flags, kind, root, is_root);
 }
 
+/* Files left in the holding directory by a server that died between
+ * moving them there and marking them delete-on-close: delete them (each
+ * is deleted when nothing holds it any more). Best effort: an export
+ * must open even when this fails. */
+static void sweep_holding(HANDLE root)
+{
+	static const WCHAR hn[] = L"" P9__HOLDING_NAME;
+	HANDLE hold;
+	NTSTATUS s = p9__nt_open(root, hn, (int)(sizeof hn / sizeof hn[0]) - 1,
+	                         FILE_LIST_DIRECTORY | FILE_TRAVERSE, 0, FILE_OPEN,
+	                         FILE_DIRECTORY_FILE, &hold);
+	if (!NT_SUCCESS(s))
+		return;
+	enum { CHUNK = 16 * 1024 };
+	void *buf = malloc(CHUNK);
+	BOOLEAN restart = TRUE;
+	IO_STATUS_BLOCK io;
+	while (buf &&
+	       NT_SUCCESS(NtQueryDirectoryFile(hold, NULL, NULL, NULL, &io, buf, CHUNK,
+	                                       FileIdBothDirectoryInformation, FALSE, NULL,
+	                                       restart)) &&
+	       io.Information > 0) {
+		restart = FALSE;
+		const unsigned char *p = buf;
+		for (;;) {
+			const FILE_ID_BOTH_DIR_INFORMATION *d = (const void *)p;
+			int n = (int)(d->FileNameLength / sizeof(WCHAR));
+			int dot = n == 1 && d->FileName[0] == L'.';
+			int dotdot = n == 2 && d->FileName[0] == L'.' && d->FileName[1] == L'.';
+			HANDLE h;
+			if (!dot && !dotdot &&
+			    NT_SUCCESS(p9__nt_open(hold, d->FileName, n, DELETE, 0, FILE_OPEN, 0,
+			                           &h))) {
+				FILE_DISPOSITION_INFORMATION di = {TRUE};
+				IO_STATUS_BLOCK dio;
+				NtSetInformationFile(h, &dio, &di, sizeof di,
+				                     FileDispositionInformation);
+				CloseHandle(h);
+			}
+			if (d->NextEntryOffset == 0)
+				break;
+			p += d->NextEntryOffset;
+		}
+	}
+	free(buf);
+	CloseHandle(hold);
+}
+
 int p9_os_open_root(const char *host_path)
 {
 	int err = p9__fault_err(P9_OS_CALL_OPEN);
@@ -326,6 +374,7 @@ int p9_os_open_root(const char *host_path)
 	}
 	InitializeSRWLock(&r->mu);
 	r->refs = 0;
+	sweep_holding(h);
 	int fd = p9__fd_new(h, P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, P9__KIND_DIR, r, 1);
 	if (fd < 0) {
 		CloseHandle(r->h);

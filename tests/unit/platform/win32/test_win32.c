@@ -155,6 +155,17 @@ static void holding_directory_is_invisible_at_the_root(void **state)
 	assert_int_equal(p9_os_openat(t->fd, P9__HOLDING_NAME, P9_DOTL_CREATE | P9_DOTL_RDWR, 0600),
 	                 -EACCES);
 	assert_int_equal(p9_os_mkdirat(t->fd, ".P9D-Unlinked", 0755), -EEXIST);
+	/* what a dead server left there goes when the export is opened */
+	WCHAR w[PATH_MAX];
+	wpath(t->path, P9__HOLDING_NAME, w, PATH_MAX);
+	assert_true(CreateDirectoryW(w, NULL));
+	mkfile(t->fd, P9__HOLDING_NAME "\\left-over", "x", 0644);
+	wpath(t->path, P9__HOLDING_NAME "\\left-over", w, PATH_MAX);
+	assert_true(GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES);
+	int again = p9_os_open_root(t->path);
+	assert_true(again >= 0);
+	assert_true(GetFileAttributesW(w) == INVALID_FILE_ATTRIBUTES);
+	p9_os_close(again);
 	/* below the root it is an ordinary name */
 	assert_int_equal(p9_os_mkdirat(t->fd, "d", 0755), 0);
 	int d = open_path(t->fd, "d");
