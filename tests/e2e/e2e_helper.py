@@ -42,8 +42,10 @@ def expect_errno(fn, want, what):
         what, "/".join(errno.errorcode[w] for w in wants)))
 
 
-def cmd_unlink_open(path):
-    """Unlink a file that is open, then use it through the descriptor."""
+def cmd_unlink_open(path, fchmod_errno=""):
+    """Unlink a file that is open, then use it through the descriptor.
+    fchmod_errno: the errno fchmod must fail with instead (mapped-file keeps
+    the metadata with the name: an unlinked file has none to change)."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         eq(os.write(fd, b"hello world"), 11, "write before unlink")
@@ -61,8 +63,11 @@ def cmd_unlink_open(path):
         os.ftruncate(fd, 5)
         eq(os.fstat(fd).st_size, 5, "fstat size after ftruncate")
         eq(os.pread(fd, 100, 0), b"HELLO", "pread after ftruncate")
-        os.fchmod(fd, 0o600)
-        eq(stat.S_IMODE(os.fstat(fd).st_mode), 0o600, "fchmod after unlink")
+        if fchmod_errno:
+            expect_errno(lambda: os.fchmod(fd, 0o600), getattr(errno, fchmod_errno), "fchmod after unlink")
+        else:
+            os.fchmod(fd, 0o600)
+            eq(stat.S_IMODE(os.fstat(fd).st_mode), 0o600, "fchmod after unlink")
         os.fsync(fd)
         # A new file with the same name is a different file.
         fd2 = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
@@ -90,6 +95,9 @@ def cmd_errno(name, op, path):
         "stat": lambda: os.stat(path),
         "chmod": lambda: os.chmod(path, 0o777),
         "chown": lambda: os.chown(path, 0, 0),
+        "create": lambda: os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)),
+        "lstat": lambda: os.lstat(path),
+        "readlink": lambda: os.readlink(path),
     }
     expect_errno(ops[op], want, "%s %s" % (op, path))
 
@@ -257,6 +265,74 @@ def cmd_perm_nonroot(dirpath, secret, uid, gid):
     os.rmdir(sub)
 
 
+def cmd_xattr_op(op, path, name="", hexval=""):
+    """Print the outcome of one xattr call on path (symlinks not followed),
+    for comparison by the caller: get -> hex value, list -> sorted names
+    (comma-separated), set/remove -> ok; a failure prints its errno name."""
+    try:
+        if op == "get":
+            print(os.getxattr(path, name, follow_symlinks=False).hex())
+        elif op == "list":
+            print(",".join(sorted(os.listxattr(path, follow_symlinks=False))))
+        elif op == "set":
+            os.setxattr(path, name, bytes.fromhex(hexval), follow_symlinks=False)
+            print("ok")
+        elif op == "remove":
+            os.removexattr(path, name, follow_symlinks=False)
+            print("ok")
+        else:
+            raise Fail("xattr-op: unknown op %s" % op)
+    except OSError as e:
+        print(errno.errorcode.get(e.errno, str(e.errno)))
+
+
+def cmd_xattr_batch(*ops):
+    """xattr-op for each OP:PATH[:NAME[:HEX]], one result line each (one
+    process for many calls: a python start costs seconds under TCG)."""
+    for op in ops:
+        cmd_xattr_op(*op.split(":"))
+
+
+def acl_value(*entries):
+    """A POSIX ACL xattr value (version 2): entries TAG:PERM:ID, ID -1 for none."""
+    tags = {"u": 1, "U": 2, "g": 4, "G": 8, "m": 0x10, "o": 0x20}
+    v = struct.pack("<I", 2)
+    for e in entries:
+        t, perm, i = e.split(":")
+        v += struct.pack("<HHI", tags[t], int(perm), int(i) & 0xffffffff)
+    return v
+
+
+def cmd_acl_hex(*entries):
+    """Print the hex of acl_value(entries), e.g. u:6:-1 U:4:1234 g:4:-1 m:4:-1 o:0:-1."""
+    print(acl_value(*entries).hex())
+
+
+def cmd_fstat_unlinked(path):
+    """Print what fstat says of path (uid:gid:mode in octal) after it is
+    unlinked while open, or the errno name."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.unlink(path)
+        try:
+            st = os.fstat(fd)
+            print("%d:%d:%o" % (st.st_uid, st.st_gid, st.st_mode))
+        except OSError as e:
+            print(errno.errorcode.get(e.errno, str(e.errno)))
+    finally:
+        os.close(fd)
+
+
+def cmd_mksock(path):
+    """Create a unix socket node at path."""
+    import socket
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.bind(path)
+    finally:
+        s.close()
+
+
 CMDS = {
     "unlink-open": cmd_unlink_open,
     "rmdir-notempty": cmd_rmdir_notempty,
@@ -270,6 +346,11 @@ CMDS = {
     "try-lockf": cmd_try_lockf,
     "getlk": cmd_getlk,
     "perm-nonroot": cmd_perm_nonroot,
+    "xattr-op": cmd_xattr_op,
+    "xattr-batch": cmd_xattr_batch,
+    "acl-hex": cmd_acl_hex,
+    "mksock": cmd_mksock,
+    "fstat-unlinked": cmd_fstat_unlinked,
 }
 
 

@@ -28,6 +28,10 @@
 #   E2E_NDIR_NEW  files the big-dir check adds through the mount (1000)
 #   E2E_DEPTH     depth of the rm -rf tree (50)
 #   E2E_SERVER_ROOT 1 if the server runs as root (enables the uid checks)
+#   E2E_MODEL     the server's security model (passthrough); in mapped-xattr
+#                 and mapped-file owners, modes and special files live in
+#                 metadata, so the uid checks run without root and host-view
+#                 checks the metadata instead of the host file's own
 #   E2E_UID       non-root uid (and gid) for the permission check (1000)
 #   E2E_TIMEOUT   per-check time limit in seconds (300)
 #   E2E_ONLY      run only these checks (space-separated names)
@@ -46,10 +50,13 @@ done
 
 : "${E2E_ADDR:=10.0.2.2}" "${E2E_CACHE:=none}" "${E2E_ACCESS:=user}" "${E2E_MSIZE:=524288}"
 : "${E2E_BIG_MB:=256}" "${E2E_NDIR:=10000}" "${E2E_NDIR_NEW:=1000}" "${E2E_DEPTH:=50}" "${E2E_UID:=1000}"
-: "${E2E_TIMEOUT:=300}" "${E2E_PYTHON:=/usr/bin/python3}" "${E2E_SERVER_ROOT:=0}"
+: "${E2E_TIMEOUT:=300}" "${E2E_PYTHON:=/usr/bin/python3}" "${E2E_SERVER_ROOT:=0}" "${E2E_MODEL:=passthrough}"
 : "${E2E_HELPER:=$(dirname "${SELF#/host}")/e2e_helper.py}"
 export E2E_ADDR E2E_CACHE E2E_ACCESS E2E_MSIZE E2E_BIG_MB E2E_NDIR E2E_DEPTH E2E_UID \
-  E2E_TIMEOUT E2E_PYTHON E2E_HELPER E2E_SERVER_ROOT
+  E2E_TIMEOUT E2E_PYTHON E2E_HELPER E2E_SERVER_ROOT E2E_MODEL
+case "$E2E_MODEL" in mapped*) MAPPED=1 ;; *) MAPPED=0 ;; esac
+# owners and device nodes can be set: a root server, or metadata
+OWNERS=0; [ "$E2E_SERVER_ROOT" = 1 ] || [ $MAPPED = 1 ] && OWNERS=1
 export TZ=UTC LC_ALL=C
 
 MNT=/host$E2E_RUNDIR/mnt      # the mount, as the guest sees it
@@ -60,7 +67,7 @@ HOSTEXP=${E2E_EXPORT:+/host$E2E_EXPORT}   # the export through QEMU's own virtfs
 ALL_CHECKS="create-write-read append truncate pwrite-offsets rename-over rename-dir-open
 unlink-open mkdir-rmdir symlink-readlink hardlink chmod chown utimes mkfifo mknod-dev
 large-file-write large-file-read big-dir xattr xattr-tools flock flock-2mounts
-posix-lock posix-lock-2mounts rm-rf-deep rm-rf-deep-gnu statfs host-view perm-nonroot"
+posix-lock posix-lock-2mounts rm-rf-deep rm-rf-deep-gnu statfs host-view perm-nonroot metadata acl hidden-meta"
 
 mount_opts() {
   o="trans=tcp,port=$E2E_PORT,version=9p2000.L,msize=$E2E_MSIZE,cache=$E2E_CACHE,access=$E2E_ACCESS"
@@ -221,7 +228,10 @@ t_rename_dir_open() {
 
 t_unlink_open() {
   need_py
-  pyck unlink-open "$CW/f"
+  # mapped-file: the metadata goes with the name; QEMU 7.2 too shows the
+  # host's owner and mode from then on (run-interop prints both)
+  if [ "$E2E_MODEL" = mapped-file ]; then pyck unlink-open "$CW/f" ENOENT
+  else pyck unlink-open "$CW/f"; fi
   [ -e f ] && fail "file exists after the check"
   return 0
 }
@@ -307,7 +317,7 @@ t_chmod() {
 }
 
 t_chown() {
-  [ "$E2E_SERVER_ROOT" = 1 ] || skip "server not running as root"
+  [ $OWNERS = 1 ] || skip "server neither root nor in a mapped model"
   printf x > f
   run chown 1234:5678 f
   eq "$(st %u:%g f)" 1234:5678 "owner after chown 1234:5678"
@@ -355,13 +365,15 @@ t_mkfifo() {
 }
 
 t_mknod_dev() {
-  [ "$E2E_SERVER_ROOT" = 1 ] || skip "server not running as root"
+  [ $OWNERS = 1 ] || skip "server neither root nor in a mapped model"
   run mknod c c 1 3
   eq "$(st %F c)" "character special file" "type"
   eq "$(st %t:%T c)" 1:3 "major:minor"
   run mknod b b 7 9
   eq "$(st %F b)" "block special file" "block type"
   eq "$(st %t:%T b)" 7:9 "block major:minor"
+  run mknod p p
+  eq "$(st %F p)" fifo "mknod p type"
 }
 
 # Guest -> server: write E2E_BIG_MB MiB through the mount, check it through
@@ -596,12 +608,26 @@ t_host_view() {
   [ -n "$HOSTEXP" ] || skip "export path not given"
   H=$HOSTEXP/${W#$MNT/}
   printf 'seen by the host' > f; run chmod 640 f
-  [ "$E2E_SERVER_ROOT" = 1 ] && run chown 1234:5678 f
+  [ $OWNERS = 1 ] && run chown 1234:5678 f
   run touch -d '2005-06-07 08:09:10' f
   mkdir d; printf 1 > d/x; ln -s f l; ln f hl
   sync
   [ -f "$H/f" ] || fail "file not in the host's export directory ($H/f)"
   cmp -s f "$H/f" || fail "content differs from the host's file"
+  if [ $MAPPED = 1 ]; then
+    # the host file keeps the server's own owner and the mapped models'
+    # default modes; the guest's view lives in the metadata
+    eq "$(st %s:%a:%Y:%h "$H/f")" 16:600:1118131750:2 "size:mode:mtime:nlink on the host"
+    eq "$(st %s:%a:%u:%g:%Y:%h f)" 16:640:1234:5678:1118131750:2 "size:mode:uid:gid:mtime:nlink through the mount"
+    eq "$(st %F:%a "$H/l")" "regular file:600" "symlink on the host (a file holding the target)"
+    eq "$(cat "$H/l")" f "symlink target in the host's file"
+    eq "$(st %a "$H/d")" 700 "directory mode on the host"
+    eq "$(meta "$H/f")" "uid=1234 gid=5678 mode=33184" "metadata of f (mode S_IFREG|0640)"
+    eq "$(meta "$H/l" | cut -d' ' -f3)" "mode=41471" "metadata of l (mode S_IFLNK|0777)"
+    eq "$(meta "$H/hl")" "uid=1234 gid=5678 mode=33184" "metadata of the hard link"
+    eq "$(ls "$H" | tr '\n' ' ')" "$(ls | tr '\n' ' ')" "listing host vs mount"
+    return 0
+  fi
   eq "$(st %s:%a:%u:%g:%Y:%h "$H/f")" "$(st %s:%a:%u:%g:%Y:%h f)" "size:mode:uid:gid:mtime:nlink host vs mount"
   eq "$(st %s:%a:%Y:%h "$H/f")" 16:640:1118131750:2 "size:mode:mtime:nlink on the host"
   [ "$E2E_SERVER_ROOT" = 1 ] && eq "$(st %u:%g "$H/f")" 1234:5678 "uid:gid on the host"
@@ -610,8 +636,122 @@ t_host_view() {
   eq "$(ls "$H" | tr '\n' ' ')" "$(ls | tr '\n' ' ')" "listing host vs mount"
 }
 
+# meta HOSTPATH (/host...): the mapped metadata of a host file, "uid=U gid=G
+# mode=M[ rdev=R]" (decimal), read from user.virtfs.* or .virtfs_metadata/
+meta() {
+  case "$E2E_MODEL" in
+    mapped-xattr)
+      py xattr-batch "get:${1#/host}:user.virtfs.uid" "get:${1#/host}:user.virtfs.gid" \
+        "get:${1#/host}:user.virtfs.mode" "get:${1#/host}:user.virtfs.rdev" |
+        awk 'BEGIN { split("uid gid mode rdev", n); H = "0123456789abcdef" }
+          $1 != "ENODATA" { v = 0
+            for (i = length($1) - 1; i >= 1; i -= 2)
+              v = v * 256 + (index(H, substr($1, i, 1)) - 1) * 16 + index(H, substr($1, i + 1, 1)) - 1
+            printf "%s%s=%d", (NR > 1 ? " " : ""), n[NR], v }'
+      ;;
+    mapped-file)
+      sed 's/^virtfs\.//' "${1%/*}/.virtfs_metadata/${1##*/}" 2>&1 | tr '\n' ' ' | sed 's/ $//' ;;
+  esac
+}
+
+# Owners, modes, device nodes, symlinks and links kept by the server, and
+# carried along by renames and unlinks.
+t_metadata() {
+  [ $OWNERS = 1 ] || skip "server neither root nor in a mapped model"
+  printf hello > f; run chown 1234:5678 f; run chmod 4755 f
+  eq "$(st '%F|%a|%u:%g|%s|%h' f)" 'regular file|4755|1234:5678|5|1' "f"
+  run mknod c c 1 3; run chown 11:12 c; run chmod 620 c
+  run mknod b b 7 0; run mknod p p; run chmod 1640 p
+  eq "$(st '%F|%a|%u:%g|%t:%T' c)" 'character special file|620|11:12|1:3' "c"
+  eq "$(st '%F|%t:%T' b)" 'block special file|7:0' "b"
+  eq "$(st '%F|%a' p)" 'fifo|1640' "p"
+  run ln -s f l; run chown -h 77:88 l
+  run ln l hl   # a hard link of the symlink itself
+  eq "$(st '%F|%u:%g|%h' hl)" 'symbolic link|77:88|2' "hard link of the symlink"
+  eq "$(readlink hl)" f "target through the hard link"
+  eq "$(st %u:%g f)" 1234:5678 "f untouched by chown -h of its link"
+  run ln f f2
+  mkdir d; run chown 42:43 d; run chmod 1777 d
+  run mv f d/g
+  eq "$(st '%F|%a|%u:%g|%s|%h' d/g)" 'regular file|4755|1234:5678|5|2' "f renamed into d"
+  run rm f2
+  eq "$(st '%a|%u:%g|%h' d/g)" '4755|1234:5678|1' "d/g after unlinking its other name"
+  run mv c d/c2
+  run mv d d2
+  eq "$(st '%F|%a|%u:%g' d2)" 'directory|1777|42:43' "renamed directory"
+  eq "$(st '%F|%a|%u:%g|%t:%T' d2/c2)" 'character special file|620|11:12|1:3' "c, moved, inside the renamed directory"
+  run rm hl
+  eq "$(st '%u:%g|%h' l)" '77:88|1' "l after unlinking its hard link"
+  # a rename over an existing name takes the source's metadata
+  run mv d2/g p
+  eq "$(st '%F|%a|%u:%g' p)" 'regular file|4755|1234:5678' "g renamed over p"
+  [ -n "$HOSTEXP" ] && [ $MAPPED = 1 ] || return 0
+  H=$HOSTEXP/${W#$MNT/}
+  eq "$(meta "$H/d2/c2")" "uid=11 gid=12 mode=8592 rdev=259" "host metadata of d2/c2"
+  eq "$(meta "$H/p")" "uid=1234 gid=5678 mode=35309" "host metadata of p"
+  eq "$(ls -a "$H" | tr '\n' ' ')" "$( [ "$E2E_MODEL" = mapped-file ] && echo '. .. .virtfs_metadata b d2 l p ' || echo '. .. b d2 l p ')" \
+    "names on the host"
+  if [ "$E2E_MODEL" = mapped-file ]; then
+    eq "$(ls "$H/.virtfs_metadata" | tr '\n' ' ')" "b d2 l p " "metadata files on the host (the unlinked and renamed ones gone)"
+    eq "$(ls "$H/d2/.virtfs_metadata" | tr '\n' ' ')" "c2 " "metadata files in d2 on the host"
+  fi
+}
+
+# POSIX ACLs as xattrs.  On a mount with access=client,posixacl the client
+# interprets them (a new file's mode from the directory's default ACL);
+# otherwise it passes them through.  The bytes must come back exactly.
+t_acl() {
+  need_py
+  case "$E2E_MODEL" in none) skip "ACLs are EOPNOTSUPP in the none model" ;; esac
+  printf x > f; mkdir d
+  acl=$(py acl-hex u:6:-1 U:4:1234 g:4:-1 m:4:-1 o:0:-1)
+  dacl=$(py acl-hex u:7:-1 g:5:-1 o:1:-1)
+  eq "$(py xattr-batch "set:$CW/f:system.posix_acl_access:$acl" "set:$CW/d:system.posix_acl_default:$dacl" | tr '\n' ' ')" \
+    "ok ok " "setting an access and a default ACL"
+  if [ "$E2E_ACCESS" = client ]; then
+    E2E_OPTS=${E2E_OPTS:+$E2E_OPTS,}posixacl
+    mount2
+    M2=$CMNT2/${W#$MNT/}
+    eq "$(py xattr-batch "get:$M2/f:system.posix_acl_access" "get:$M2/d:system.posix_acl_default" | tr '\n' ' ')" \
+      "$acl $dacl " "ACLs through a posixacl mount"
+    : > "/host$M2/d/new" || fail "create in d through the posixacl mount"
+    # mode 0666 masked by the default ACL (u::rwx g::r-x o::--x), not by the umask
+    eq "$(st %a d/new)" 640 "mode of a file created under the default ACL"
+    eq "$(py xattr-op get "$M2/d/new" system.posix_acl_access)" ENODATA "access ACL of the new file (equivalent to its mode)"
+  fi
+  # The stored bytes, where the guest can read them: /host is QEMU's
+  # virtfs in the none model, which hides system.posix_acl_* (passthrough
+  # and mapped-file keep them there; run-interop checks mapped-file's).
+  if [ -n "$HOSTEXP" ] && [ "$E2E_MODEL" = mapped-xattr ]; then
+    H=${E2E_EXPORT}/${W#$MNT/}
+    eq "$(py xattr-op get "$H/f" user.virtfs.system.posix_acl_access)" "$acl" "access ACL stored on the host"
+    eq "$(py xattr-op get "$H/d" user.virtfs.system.posix_acl_default)" "$dacl" "default ACL stored on the host"
+  fi
+}
+
+# The mapped models' own names: never listed, never reachable.
+t_hidden_meta() {
+  [ $MAPPED = 1 ] || skip "not a mapped model"
+  need_py
+  printf x > f; mkdir d; run chown 5:6 f
+  case "$(ls -a . d)" in *virtfs*) fail "a metadata name is listed: $(ls -a . d | tr '\n' ' ')" ;; esac
+  if [ "$E2E_MODEL" = mapped-file ]; then
+    for op in create open-r mkdir stat unlink; do
+      pyck errno EINVAL $op "$CW/.virtfs_metadata"
+    done
+    pyck errno EINVAL stat "$CW/d/.virtfs_metadata"
+    pyck errno EINVAL stat "${CW%%/e2e-*}/.virtfs_metadata_root"
+    pyck rename "$CW/f" "$CW/.virtfs_metadata" EINVAL
+  else
+    eq "$(py xattr-batch "get:$CW/f:user.virtfs.uid" "set:$CW/f:user.virtfs.uid:00000000" \
+      "remove:$CW/f:user.virtfs.mode" "list:$CW/f" | tr '\n' ' ')" "ENODATA EACCES EACCES  " "user.virtfs.* through the mount"
+  fi
+  eq "$(st %u:%g f)" 5:6 "owner of f after the attempts"
+}
+
 t_perm_nonroot() {
   [ "$E2E_SERVER_ROOT" = 1 ] || skip "server not running as root"
+  [ $MAPPED = 0 ] || skip "mapped model: permissions are the client's (access=$E2E_ACCESS)"
   case "$E2E_ACCESS" in user|client) ;; *) skip "access=$E2E_ACCESS" ;; esac
   need_py
   [ -x /host/usr/bin/setpriv ] || skip "no /usr/bin/setpriv on the host"
