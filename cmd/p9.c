@@ -12,10 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <inttypes.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +21,7 @@
 #include <unistd.h>
 
 #include "p9/client.h"
+#include "platform/net.h"
 
 #define DEFAULT_ADDR "tcp:127.0.0.1:5640"
 #define DEFAULT_MSIZE (128u * 1024u) /* what the Linux client asks for */
@@ -795,6 +793,15 @@ static uint32_t parse_size(const char *s)
 	return (uint32_t)v;
 }
 
+/* The name of uid from the user database, or "". */
+static const char *user_name(uint32_t uid)
+{
+	static char name[256];
+	if (p9_os_userdb(P9_OS_USER_BY_ID, NULL, uid, NULL, name, sizeof(name)) != 1)
+		name[0] = '\0';
+	return name;
+}
+
 static int parse_user(const char *s, uint32_t *uid, const char **uname)
 {
 	char *end;
@@ -802,14 +809,11 @@ static int parse_user(const char *s, uint32_t *uid, const char **uname)
 	unsigned long v = strtoul(s, &end, 10);
 	if (!errno && end != s && *end == '\0' && *s != '-' && v < 0xFFFFFFFFul) {
 		*uid = (uint32_t)v;
-		struct passwd *pw = getpwuid((uid_t)v);
-		*uname = pw ? pw->pw_name : "";
+		*uname = user_name(*uid);
 		return 0;
 	}
-	struct passwd *pw = getpwnam(s);
-	if (!pw)
+	if (p9_os_userdb(P9_OS_USER_BY_NAME, s, 0, uid, NULL, 0) != 1)
 		return -1;
-	*uid = (uint32_t)pw->pw_uid;
 	*uname = s;
 	return 0;
 }
@@ -842,7 +846,7 @@ int main(int argc, char **argv)
 	const char *aname = "";
 	const char *uname = NULL;
 	uint32_t msize = DEFAULT_MSIZE;
-	uint32_t uid = (uint32_t)getuid();
+	uint32_t uid = p9_os_self_uid();
 	int i = 1;
 
 	if (!addr || !*addr)
@@ -888,10 +892,8 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		return usage();
-	if (!uname) {
-		struct passwd *pw = getpwuid((uid_t)uid);
-		uname = pw ? pw->pw_name : "";
-	}
+	if (!uname)
+		uname = user_name(uid);
 
 	const char *cmd = argv[i];
 	int cargc = argc - i;
@@ -934,11 +936,11 @@ int main(int argc, char **argv)
 
 	/* A server that hangs up must give an error message, not a silent
 	 * death by SIGPIPE (pipes, fd: transports, cat | head). */
-	signal(SIGPIPE, SIG_IGN);
+	p9_os_no_sigpipe();
 
 	struct ctx x;
 	memset(&x, 0, sizeof(x));
-	x.gid = (uint32_t)getgid();
+	x.gid = p9_os_self_gid();
 	int r = p9_client_dial(addr, &x.c);
 	if (r < 0)
 		return fail(addr, r);
