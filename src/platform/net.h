@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* One buffer of a gathered write. Same layout as POSIX struct iovec
  * (checked in posix/net.c), so POSIX passes it through untouched. */
@@ -112,5 +113,18 @@ uint32_t p9_os_self_gid(void);
  * else is found (ids then show as numbers). */
 enum { P9_OS_USER_BY_NAME, P9_OS_USER_BY_ID, P9_OS_GROUP_BY_NAME, P9_OS_GROUP_BY_ID };
 int p9_os_userdb(int kind, const char *name, uint32_t id, uint32_t *id_out, char *out, size_t cap);
+
+/* --- the client CLI's local files (proc.c) --- */
+/* Files the user names on the p9 command line (the user's own input,
+ * never a client's), moved as raw bytes: no text-mode translation on
+ * Windows. Opening for reading gives the file's permission bits in *mode;
+ * for writing creates (0666 before the umask) or truncates. */
+int p9_os_local_open(const char *path, int write, uint32_t *mode);
+int p9_os_local_std(int write);                          /* stdin (0) or stdout (1), made binary */
+ssize_t p9_os_local_read(int fd, void *buf, size_t len); /* 0 at the end */
+ssize_t p9_os_local_write(int fd, const void *buf, size_t len); /* some bytes */
+int p9_os_local_close(int fd);
+int p9_os_local_is_terminal(int fd);
+int p9_os_localtime(int64_t sec, struct tm *out); /* 0, or -EOVERFLOW */
 
 #endif

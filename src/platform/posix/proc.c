@@ -1,13 +1,15 @@
 /*
- * proc.c: the process on POSIX: CPUs, signals, the user database (see
- * net.h).
+ * proc.c: the process on POSIX: CPUs, signals, the user database, the
+ * CLI's local files (see net.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "platform/net.h"
@@ -104,4 +106,55 @@ int p9_os_userdb(int kind, const char *name, uint32_t id, uint32_t *id_out, char
 	if (buf != stackbuf)
 		free(buf);
 	return found;
+}
+
+int p9_os_local_open(const char *path, int write, uint32_t *mode)
+{
+	int fd = write ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)
+	               : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (mode && fstat(fd, &st) == 0)
+		*mode = (uint32_t)st.st_mode & 07777;
+	return fd;
+}
+
+int p9_os_local_std(int write)
+{
+	return write ? STDOUT_FILENO : STDIN_FILENO;
+}
+
+ssize_t p9_os_local_read(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+ssize_t p9_os_local_write(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+int p9_os_local_close(int fd)
+{
+	return close(fd) < 0 ? -errno : 0;
+}
+
+int p9_os_local_is_terminal(int fd)
+{
+	return isatty(fd);
+}
+
+int p9_os_localtime(int64_t sec, struct tm *out)
+{
+	time_t t = (time_t)sec;
+	return localtime_r(&t, out) ? 0 : -EOVERFLOW;
 }

@@ -1,6 +1,6 @@
 /*
- * proc.c: the process on Windows: CPUs, the console's stop keys, and a
- * user database of two names (see net.h).
+ * proc.c: the process on Windows: CPUs, the console's stop keys, a user
+ * database of two names, the CLI's local files (see net.h).
  *
  * Windows has no SIGPIPE (a send to a gone peer just fails) and no
  * signals to stop a console program: Ctrl-C, Ctrl-Break and closing the
@@ -17,8 +17,12 @@
 #include <windows.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <io.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "platform/net.h"
 
@@ -98,4 +102,53 @@ int p9_os_userdb(int kind, const char *name, uint32_t id, uint32_t *id_out, char
 	if (id_out)
 		*id_out = i;
 	return 1;
+}
+
+int p9_os_local_open(const char *path, int write, uint32_t *mode)
+{
+	int fd = write ? _open(path, _O_WRONLY | _O_CREAT | _O_TRUNC | _O_BINARY | _O_NOINHERIT,
+	                       _S_IREAD | _S_IWRITE)
+	               : _open(path, _O_RDONLY | _O_BINARY | _O_NOINHERIT);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : errno == EACCES ? -EACCES : -EIO;
+	/* Windows keeps no permission bits: read-only files are 0444. */
+	struct _stat64 st;
+	if (mode && _fstat64(fd, &st) == 0)
+		*mode = (st.st_mode & _S_IWRITE) ? 0644 : 0444;
+	return fd;
+}
+
+int p9_os_local_std(int write)
+{
+	int fd = write ? 1 : 0;
+	_setmode(fd, _O_BINARY); /* no CRLF translation of file data */
+	return fd;
+}
+
+ssize_t p9_os_local_read(int fd, void *buf, size_t len)
+{
+	int n = _read(fd, buf, len > INT_MAX ? INT_MAX : (unsigned)len);
+	return n < 0 ? -EIO : n;
+}
+
+ssize_t p9_os_local_write(int fd, const void *buf, size_t len)
+{
+	int n = _write(fd, buf, len > INT_MAX ? INT_MAX : (unsigned)len);
+	return n < 0 ? (errno == ENOSPC ? -ENOSPC : -EIO) : n;
+}
+
+int p9_os_local_close(int fd)
+{
+	return _close(fd) < 0 ? -EIO : 0;
+}
+
+int p9_os_local_is_terminal(int fd)
+{
+	return _isatty(fd) != 0;
+}
+
+int p9_os_localtime(int64_t sec, struct tm *out)
+{
+	__time64_t t = sec;
+	return _localtime64_s(out, &t) == 0 ? 0 : -EOVERFLOW;
 }
