@@ -60,7 +60,7 @@ int p9_server_new(const struct p9_server_config *cfg, struct p9_server **out, co
 	pthread_cond_init(&s->threads_cond, NULL);
 	pthread_mutex_init(&s->cred_lock, NULL);
 	pthread_mutex_init(&s->conns_lock, NULL);
-	s->wake.rfd = s->stop.rfd = -1;
+	s->wake.rfd = s->wake.wfd = s->stop.rfd = s->stop.wfd = -1; /* for the fail path */
 	if ((e = p9_os_net_init()) < 0 || (e = p9_os_poll_new(&s->poll)) < 0 ||
 	    (e = p9_os_wake_init(&s->wake)) < 0 || (e = p9_os_wake_init(&s->stop)) < 0 ||
 	    (e = p9_os_poll_add(s->poll, s->wake.rfd, P9_OS_POLL_IN,
