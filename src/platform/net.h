@@ -114,7 +114,7 @@ uint32_t p9_os_self_gid(void);
 enum { P9_OS_USER_BY_NAME, P9_OS_USER_BY_ID, P9_OS_GROUP_BY_NAME, P9_OS_GROUP_BY_ID };
 int p9_os_userdb(int kind, const char *name, uint32_t id, uint32_t *id_out, char *out, size_t cap);
 
-/* --- the client CLI's local files (proc.c) --- */
+/* --- local files and standard streams: the CLI's files, the log (proc.c) --- */
 /* Files the user names on the p9 command line (the user's own input,
  * never a client's), moved as raw bytes: no text-mode translation on
  * Windows. Opening for reading gives the file's permission bits in *mode;
