@@ -5,8 +5,8 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <unistd.h>
 
+#include "platform/net.h"
 #include "server/core.h"
 
 int p9__log_level = 0;
@@ -29,7 +29,7 @@ void p9__log(int level, const char *fmt, ...)
 	if (n > (int)sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
-	if (write(2, line, (size_t)n) < 0) {
+	if (p9_os_local_write(2, line, (size_t)n) < 0) {
 		/* nowhere left to report it */
 	}
 }
