@@ -157,12 +157,12 @@ static int become_user(const char **err)
 #ifdef HAVE_LIBCAPNG
 static int drop_caps(enum p9_os_caps want, const char **err)
 {
-	static const unsigned users[] = { CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
-					  CAP_FOWNER, CAP_FSETID,	CAP_SETGID,
-					  CAP_SETUID, CAP_MKNOD };
-	static const unsigned files[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER,
-					  CAP_FSETID, CAP_MKNOD };
-	static const unsigned mapped[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER };
+	static const unsigned users[] = {CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
+	                                 CAP_FOWNER, CAP_FSETID,       CAP_SETGID,
+	                                 CAP_SETUID, CAP_MKNOD};
+	static const unsigned files[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER,
+	                                 CAP_FSETID, CAP_MKNOD};
+	static const unsigned mapped[] = {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER};
 	const unsigned *keep = NULL;
 	size_t nkeep = 0;
 	if (geteuid() == 0) {
@@ -186,7 +186,7 @@ static int drop_caps(enum p9_os_caps want, const char **err)
 	capng_clear(CAPNG_SELECT_ALL);
 	for (size_t i = 0; i < nhave; i++)
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
-			     have[i]);
+		             have[i]);
 	/* Without CAP_SETPCAP the bounding set cannot shrink; no_new_privs
 	 * makes it moot (nothing is exec'd, nothing gains privilege). */
 	if (capng_apply(bounds ? CAPNG_SELECT_ALL : CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT) < 0) {

@@ -26,7 +26,8 @@
  * is serving (measured with strace -f over the integration, CLI and
  * kernel-client suites; see docs/security-models.md), anything else kills
  * the process (--seccomp=kill) or is logged by the kernel (log). tgkill
- * is allowed towards the process's own threads only.
+ * is allowed towards the process's own threads only; socket fails with
+ * EACCES (no new sockets, but glibc's nscd probe goes on to the files).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,7 +67,7 @@ static void forward(int sig)
 static void parent_wait(pid_t pid)
 {
 	child_pid = pid;
-	struct sigaction sa = { .sa_handler = forward };
+	struct sigaction sa = {.sa_handler = forward};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -103,8 +104,8 @@ static int bind_ro(const char *src, const char *at, int dir)
 		return -1;
 	if (mount(src, at, NULL, MS_BIND, NULL) < 0)
 		return -1;
-	return mount(NULL, at, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     NULL);
+	return mount(NULL, at, NULL,
+	             MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
 static int same_file(int a, int b)
@@ -144,9 +145,10 @@ int p9__sandbox_enter(const struct p9_os_confine *c, const char **err)
 	char src[P9__FDPATH_MAX];
 	snprintf(src, sizeof src, "/proc/self/fd/%d", exp);
 	if (mount("p9d-sandbox", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0755,size=64k") < 0)
+	          "mode=0755,size=64k") < 0)
 		return fail(err, "--sandbox=namespace: cannot mount a tmpfs on /tmp");
-	if (mkdir("/tmp/export", 0755) < 0 || mount(src, "/tmp/export", NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (mkdir("/tmp/export", 0755) < 0 ||
+	    mount(src, "/tmp/export", NULL, MS_BIND | MS_REC, NULL) < 0)
 		return fail(err, "--sandbox=namespace: cannot bind the export");
 	if (c->readonly &&
 	    mount(NULL, "/tmp/export", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
@@ -156,7 +158,7 @@ int p9__sandbox_enter(const struct p9_os_confine *c, const char **err)
 		return fail(err, "--sandbox=namespace: cannot bind /proc/self/fd");
 	if (mkdir("/tmp/etc", 0755) < 0)
 		return fail(err, "--sandbox=namespace: mkdir");
-	static const char *const etc[] = { "passwd", "group", "nsswitch.conf" };
+	static const char *const etc[] = {"passwd", "group", "nsswitch.conf"};
 	for (size_t i = 0; i < sizeof etc / sizeof etc[0]; i++) {
 		char from[64], to[64];
 		struct stat st;
@@ -168,8 +170,8 @@ int p9__sandbox_enter(const struct p9_os_confine *c, const char **err)
 	if (chdir("/tmp") < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
 	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		return fail(err, "--sandbox=namespace: pivot_root");
-	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) < 0)
+	if (mount(NULL, "/", NULL,
+	          MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return fail(err, "--sandbox=namespace: cannot make the root read-only");
 	int nfd = open("/export", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (nfd < 0 || !same_file(nfd, p9__root_fd) || dup3(nfd, p9__root_fd, O_CLOEXEC) < 0) {
@@ -196,34 +198,32 @@ int p9__sandbox_enter(const struct p9_os_confine *c, const char **err)
 
 /* Every call the server makes while serving (x86-64 and aarch64 names;
  * names this architecture lacks are skipped). Kept sorted. */
+/* clang-format off */
 static const char *const allowed[] = {
-	"accept",	  "accept4",	    "brk",	     "capget",		"clock_gettime",
-	"clock_nanosleep", "clone",	    "clone3",	     "close",		"close_range",
-	"dup",		  "dup3",	    "epoll_ctl",    "epoll_pwait",	"epoll_pwait2",
-	"epoll_wait",	  "eventfd2",	    "exit",	     "exit_group",	"fchmod",
-	"fchmodat",	  "fchmodat2",	    "fchown",	     "fchownat",	"fcntl",
-	"fdatasync",	  "fgetxattr",	    "flistxattr",   "fremovexattr",	"fsetxattr",
-	"fstat",	  "fstatfs",	    "fsync",	     "ftruncate",	"futex",
-	"getdents64",	  "getegid",	    "geteuid",	     "getgid",		"getgroups",
-	"getpeername",	  "getpid",	    "getrandom",    "getsockname",	"getsockopt",
-	"gettid",	  "getuid",	    "getxattr",	     "lgetxattr",	"linkat",
-	"listxattr",	  "llistxattr",	    "lremovexattr", "lseek",		"lsetxattr",
-	"madvise",	  "mkdirat",	    "mknodat",	     "mmap",		"mprotect",
-	"mremap",	  "munmap",	    "nanosleep",    "newfstatat",	"openat",
-	"pipe2",	  "poll",	    "ppoll",	     "pread64",		"preadv",
-	"prlimit64",	  "pwrite64",	    "pwritev",	     "read",		"readlinkat",
-	"readv",	  "recvfrom",	    "recvmsg",	     "removexattr",	"renameat",
-	"renameat2",	  "restart_syscall", "rseq",	     "rt_sigaction",	"rt_sigprocmask",
-	"rt_sigreturn",	  "sched_yield",    "sendmsg",	     "sendto",		"set_robust_list",
-	"setfsgid",	  "setfsuid",	    "setgroups",    "setsockopt",	"setxattr",
-	"shutdown",	  "sigaltstack",    "statfs",	     "statx",		"symlinkat",
-	"unlinkat",	  "utimensat",	    "write",	     "writev",
+	"accept", "accept4", "brk", "capget", "chmod", "clock_gettime", "clock_nanosleep",
+	"clone", "clone3", "close", "close_range", "dup", "dup3", "epoll_ctl", "epoll_pwait",
+	"epoll_pwait2", "epoll_wait", "eventfd2", "exit", "exit_group", "fchmod", "fchmodat",
+	"fchmodat2", "fchown", "fchownat", "fcntl", "fdatasync", "fgetxattr", "flistxattr",
+	"fremovexattr", "fsetxattr", "fstat", "fstatfs", "fsync", "ftruncate", "futex",
+	"getdents64", "getegid", "geteuid", "getgid", "getgroups", "getpeername", "getpid",
+	"getrandom", "getsockname", "getsockopt", "gettid", "getuid", "getxattr", "lgetxattr",
+	"linkat", "listxattr", "llistxattr", "lremovexattr", "lseek", "lsetxattr", "madvise",
+	"mkdirat", "mknodat", "mmap", "mprotect", "mremap", "munmap", "nanosleep",
+	"newfstatat", "openat", "pipe2", "poll", "ppoll", "pread64", "preadv", "prlimit64",
+	"pwrite64", "pwritev", "read", "readlinkat", "readv", "recvfrom", "recvmsg",
+	"removexattr", "renameat", "renameat2", "restart_syscall", "rseq", "rt_sigaction",
+	"rt_sigprocmask", "rt_sigreturn", "sched_yield", "sendmsg", "sendto",
+	"set_robust_list", "setfsgid", "setfsuid", "setgroups", "setsockopt", "setxattr",
+	"shutdown", "sigaltstack", "statfs", "statx", "symlinkat", "timer_create",
+	"timer_delete", "timer_settime", "truncate", "unlink", "unlinkat", "utimensat",
+	"write", "writev",
 };
+/* clang-format on */
 
 int p9__seccomp_load(enum p9_os_seccomp mode, const char **err)
 {
-	scmp_filter_ctx ctx = seccomp_init(mode == P9_OS_SECCOMP_LOG ? SCMP_ACT_LOG
-								      : SCMP_ACT_KILL_PROCESS);
+	scmp_filter_ctx ctx =
+	        seccomp_init(mode == P9_OS_SECCOMP_LOG ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS);
 	if (ctx == NULL) {
 		*err = "seccomp: out of memory";
 		return -ENOMEM;
@@ -234,10 +234,14 @@ int p9__seccomp_load(enum p9_os_seccomp mode, const char **err)
 		if (nr != __NR_SCMP_ERROR)
 			e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}
+	/* The user database first asks nscd over a unix socket: a refusal
+	 * sends it to the files, without handing out a socket. */
+	if (e == 0)
+		e = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
 	/* Interrupting a worker (thread.c): our own threads only. */
 	if (e == 0)
 		e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+		                     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	if (e == 0)
 		e = seccomp_load(ctx);
 	seccomp_release(ctx);
