@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 	int nlisten = 0, c;
 	const char *fmode_arg = NULL, *dmode_arg = NULL;
 	unsigned long v;
-	struct p9_os_confine conf = { .seccomp = -1 };
+	struct p9_os_confine conf = { .seccomp = -1 }; /* -1: not given */
 	p9_server_config_init(&cfg);
 	while ((c = getopt_long(argc, argv, "e:l:s:rm:t:u:vhV", opts, NULL)) != -1) {
 		switch (c) {

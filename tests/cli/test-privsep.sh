@@ -136,6 +136,12 @@ for model in none mapped-file; do
 		"$("$p9" -a "tcp:127.0.0.1:$port" cat /greeting 2>&1)"
 	stop "$pid"
 done
+setpriv --reuid=65534 --regid=65534 --clear-groups "$p9d" --export "$work/export" \
+	--security-model none --sandbox=namespace --listen tcp:127.0.0.1:0 > "$work/out" 2>&1
+check "unprivileged --sandbox=namespace exits 1" 1 $?
+check "unprivileged --sandbox=namespace says why" \
+	"p9d: --sandbox=namespace: cannot make namespaces (it needs root) (Operation not permitted)" \
+	"$(grep -v serving "$work/out")"
 chown 0:0 "$work/export"
 
 # --- the namespace sandbox ---
