@@ -188,6 +188,18 @@ start sandbox-off --security-model none --sandbox=namespace --seccomp=off
 child=$(tr -d ' ' < "/proc/$pid/task/$pid/children")
 check "sandbox --seccomp=off: no filter" 0 "$(field "$child" Seccomp)"
 stop "$pid"
+# The filter without the sandbox: the user database (loaded before) still works.
+chmod 1777 "$work/export"
+start seccomp-only --security-model passthrough --seccomp=kill
+check "--seccomp=kill alone: Seccomp 2" 2 "$(field "$pid" Seccomp)"
+echo "filtered" | "$p9" -a "$addr" -u 1000 put - /filtered
+check "--seccomp=kill alone: put as uid 1000" "1000 filtered" \
+	"$(stat -c %u "$work/export/filtered") $(cat "$work/export/filtered")"
+stop "$pid"
+check "--seccomp=kill alone: SIGTERM exits 0" 0 $?
+rm -f "$work/export/filtered"
+chmod 755 "$work/export"
+
 # A unix socket: the server's exit (which unlinks it) passes the filter.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
 	"$p9d" --export "$work/export" --listen "unix:$work/sock" --sandbox=namespace \

@@ -210,6 +210,10 @@ int p9_os_confine(const struct p9_os_confine *c, const char **err)
 	int e;
 	if (c->user && !target.set && (e = p9_os_confine_check(c, err)) < 0)
 		return e;
+	/* Load the user database's modules (glibc dlopens them at first use)
+	 * while the files are reachable and the calls allowed. */
+	uint32_t groups[64];
+	(void)p9_os_user_groups(0, 0, groups, 64);
 	if (c->sandbox == P9_OS_SANDBOX_NAMESPACE && (e = p9__sandbox_enter(c, err)) < 0)
 		return e;
 	if (c->user)

@@ -129,9 +129,6 @@ int p9__sandbox_enter(const struct p9_os_confine *c, const char **err)
 		*err = "the sandbox needs the export open first";
 		return -EINVAL;
 	}
-	/* Load the user database's modules while they are still reachable. */
-	uint32_t groups[64];
-	(void)p9_os_user_groups(0, 0, groups, 64);
 	if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET) < 0)
 		return fail(err, "--sandbox=namespace: cannot make namespaces (it needs root)");
 	fflush(NULL);
