@@ -222,6 +222,23 @@ check "sandbox --user: xattr through /fd" v "$("$p9" -a "$addr" getxattr /greeti
 stop "$pid"
 check "sandbox --user: SIGTERM exits 0" 0 $?
 chown -R 0:0 "$work/export"
+# An fd: transport: the parent's copy is closed, so p9d leaves with its client.
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" python3 - "$p9d" "$p9" "$work/export" \
+	> "$work/out" 2>&1 <<'PY'
+import socket, subprocess, sys
+p9d, p9, export = sys.argv[1:4]
+a, b = socket.socketpair()
+d = subprocess.Popen([p9d, "--export", export, "--listen", "fd:%d" % a.fileno(),
+                      "--sandbox=namespace"], pass_fds=[a.fileno()])
+a.close()
+out = subprocess.run([p9, "-a", "fd:%d" % b.fileno(), "cat", "/greeting"],
+                     pass_fds=[b.fileno()], capture_output=True, text=True)
+b.close()
+print(out.stdout.strip())
+print(d.wait(timeout=10))
+PY
+check "sandbox over fd: serves and exits 0 with its client" "hello
+0" "$(cat "$work/out")"
 "$p9d" --export "$work/export" --sandbox=chroot > "$work/out" 2>&1
 check "unknown sandbox exits 2" 2 $?
 "$p9d" --export "$work/export" --seccomp=maybe > "$work/out" 2>&1
