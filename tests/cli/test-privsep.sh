@@ -229,7 +229,8 @@ import socket, subprocess, sys
 p9d, p9, export = sys.argv[1:4]
 a, b = socket.socketpair()
 d = subprocess.Popen([p9d, "--export", export, "--listen", "fd:%d" % a.fileno(),
-                      "--sandbox=namespace"], pass_fds=[a.fileno()])
+                      "--sandbox=namespace"], pass_fds=[a.fileno()],
+                     stderr=subprocess.DEVNULL)
 a.close()
 out = subprocess.run([p9, "-a", "fd:%d" % b.fileno(), "cat", "/greeting"],
                      pass_fds=[b.fileno()], capture_output=True, text=True)
