@@ -13,6 +13,7 @@
 
 #include "p9/server.h"
 #include "platform/net.h"
+#include "platform/platform.h"
 
 static struct p9_server *the_server;
 
@@ -50,6 +51,15 @@ static void usage(FILE *f)
 		"                            (default), forbid (refuse the others), or remap\n"
 		"                            (unique inode numbers across them)\n"
 		"      --max-fids N          fids per connection (default 1048576)\n"
+		"  -u, --user USER[:GROUP]   started as root: open the export and listen, then\n"
+		"                            become USER (name or uid); not with passthrough\n"
+		"      --sandbox MODE        none (default) or namespace: run in new mount,\n"
+		"                            pid, net, ipc and uts namespaces that hold only\n"
+		"                            the export (needs root; off by default because\n"
+		"                            it needs root and a Linux with namespaces)\n"
+		"      --seccomp MODE        kill (default with the sandbox), log, or off\n"
+		"                            (default without): allow only the system calls\n"
+		"                            the server makes\n"
 		"  -v, --verbose             more messages; twice for debug\n"
 		"      --trace               log every message\n"
 		"  -h, --help                this text\n"
@@ -88,7 +98,8 @@ static int bad(const char *what, const char *arg)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_TRACE = 256, OPT_MULTIDEVS, OPT_MAXFIDS, OPT_FMODE, OPT_DMODE };
+	enum { OPT_TRACE = 256, OPT_MULTIDEVS, OPT_MAXFIDS, OPT_FMODE, OPT_DMODE, OPT_SANDBOX,
+	       OPT_SECCOMP };
 	static const struct option opts[] = {
 		{ "export", required_argument, 0, 'e' },
 		{ "listen", required_argument, 0, 'l' },
@@ -100,6 +111,9 @@ int main(int argc, char **argv)
 		{ "fmode", required_argument, 0, OPT_FMODE },
 		{ "dmode", required_argument, 0, OPT_DMODE },
 		{ "max-fids", required_argument, 0, OPT_MAXFIDS },
+		{ "user", required_argument, 0, 'u' },
+		{ "sandbox", required_argument, 0, OPT_SANDBOX },
+		{ "seccomp", required_argument, 0, OPT_SECCOMP },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "trace", no_argument, 0, OPT_TRACE },
 		{ "help", no_argument, 0, 'h' },
@@ -111,8 +125,9 @@ int main(int argc, char **argv)
 	int nlisten = 0, c;
 	const char *fmode_arg = NULL, *dmode_arg = NULL;
 	unsigned long v;
+	struct p9_os_confine conf = { .seccomp = -1 }; /* -1: not given */
 	p9_server_config_init(&cfg);
-	while ((c = getopt_long(argc, argv, "e:l:s:rm:t:vhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:l:s:rm:t:u:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cfg.export_path = optarg;
@@ -176,6 +191,27 @@ int main(int argc, char **argv)
 				return bad("max-fids must be a positive number", optarg);
 			cfg.max_fids = (uint32_t)v;
 			break;
+		case 'u':
+			conf.user = optarg;
+			break;
+		case OPT_SANDBOX:
+			if (strcmp(optarg, "none") == 0)
+				conf.sandbox = P9_OS_SANDBOX_NONE;
+			else if (strcmp(optarg, "namespace") == 0)
+				conf.sandbox = P9_OS_SANDBOX_NAMESPACE;
+			else
+				return bad("sandbox must be none or namespace", optarg);
+			break;
+		case OPT_SECCOMP:
+			if (strcmp(optarg, "kill") == 0)
+				conf.seccomp = P9_OS_SECCOMP_KILL;
+			else if (strcmp(optarg, "log") == 0)
+				conf.seccomp = P9_OS_SECCOMP_LOG;
+			else if (strcmp(optarg, "off") == 0)
+				conf.seccomp = P9_OS_SECCOMP_OFF;
+			else
+				return bad("seccomp must be kill, log or off", optarg);
+			break;
 		case 'v':
 			cfg.verbose++;
 			break;
@@ -203,15 +239,32 @@ int main(int argc, char **argv)
 	    (fmode_arg || dmode_arg))
 		return bad("only valid with --security-model mapped-xattr or mapped-file",
 			   fmode_arg ? "--fmode" : "--dmode");
+	/* Passthrough acts as each user: it must stay root. */
+	if (conf.user && cfg.model == P9_SM_PASSTHROUGH)
+		return bad("--user is for --security-model none, mapped-xattr or mapped-file "
+			   "(passthrough needs root)",
+			   conf.user);
 	if (nlisten == 0)
 		listens[nlisten++] = "tcp:127.0.0.1:5640";
-
 	const char *err = NULL;
+	if (conf.seccomp == (enum p9_os_seccomp)-1)
+		conf.seccomp = conf.sandbox == P9_OS_SANDBOX_NAMESPACE ? P9_OS_SECCOMP_KILL
+								       : P9_OS_SECCOMP_OFF;
+	conf.caps = cfg.model == P9_SM_PASSTHROUGH ? P9_OS_CAPS_USERS
+		    : cfg.model == P9_SM_NONE	   ? P9_OS_CAPS_FILES
+						   : P9_OS_CAPS_MAPPED;
+	conf.export_path = cfg.export_path;
+	conf.readonly = cfg.readonly;
+	if (p9_os_confine_check(&conf, &err) < 0)
+		return bad(err, conf.user);
+
 	int e = p9_server_new(&cfg, &the_server, &err);
 	if (e < 0) {
 		fprintf(stderr, "p9d: %s: %s (%s)\n", cfg.export_path, err, strerror(-e));
 		return 1;
 	}
+	/* Before the sandbox's fork, so that its child has them at once. */
+	p9_os_on_stop(on_stop);
 	int only_fds = 1;
 	for (int i = 0; i < nlisten; i++) {
 		if (strncmp(listens[i], "fd:", 3) != 0)
@@ -227,8 +280,12 @@ int main(int argc, char **argv)
 	}
 	/* An fd: transport serves one client: its end is ours. */
 	p9_server_stop_when_idle(the_server, only_fds);
-
-	p9_os_on_stop(on_stop);
+	/* Everything is open and bound: keep only what serving needs. */
+	if ((e = p9_os_confine(&conf, &err)) < 0) {
+		fprintf(stderr, "p9d: %s (%s)\n", err, strerror(-e));
+		p9_server_free(the_server);
+		return 1;
+	}
 
 	p9_server_run(the_server);
 	p9_server_free(the_server);

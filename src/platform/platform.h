@@ -147,6 +147,34 @@ void p9_os_thread_interrupt(uint64_t thread_id);
 uint64_t p9_os_thread_self(void);
 int p9_os_nofile_limit(void); /* raise RLIMIT_NOFILE to its hard limit; returns it */
 
+/* --- confinement (p9d, once: after the export is open and the listeners
+ * bound, before the first worker thread; privilege.c, sandbox.c) ---
+ * win32: p9_os_confine returns -ENOTSUP unless everything is off. */
+enum p9_os_caps {
+	P9_OS_CAPS_NONE, /* keep no capability */
+	P9_OS_CAPS_FILES, /* as root: act on any file as the server (none) */
+	P9_OS_CAPS_MAPPED, /* as root: fewer (mapped models) */
+	P9_OS_CAPS_USERS, /* as root: act as each user too (passthrough) */
+};
+enum p9_os_sandbox { P9_OS_SANDBOX_NONE, P9_OS_SANDBOX_NAMESPACE };
+enum p9_os_seccomp { P9_OS_SECCOMP_KILL, P9_OS_SECCOMP_LOG, P9_OS_SECCOMP_OFF };
+struct p9_os_confine {
+	enum p9_os_caps caps; /* what to keep when started as root */
+	const char *user; /* NAME|UID[:GROUP] to become, or NULL */
+	enum p9_os_sandbox sandbox;
+	enum p9_os_seccomp seccomp; /* with the sandbox only */
+	const char *export_path; /* what the sandbox shows (the open export) */
+	int readonly; /* the sandbox mounts the export read-only */
+};
+/* Resolve c->user now (the user database may be out of reach later):
+ * 0, or -EINVAL with *err set. */
+int p9_os_confine_check(const struct p9_os_confine *c, const char **err);
+/* Drop what the server does not need. With the namespace sandbox the
+ * calling process forks: the parent waits and never returns (it exits
+ * with the child's status), the child returns confined. 0, or a negative
+ * errno with *err set (then the caller must exit). */
+int p9_os_confine(const struct p9_os_confine *c, const char **err);
+
 /* --- fault injection (tests) --- */
 enum p9_os_call {
 	P9_OS_CALL_OPEN, /* open_root, openat, reopen, dup */

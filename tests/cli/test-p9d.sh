@@ -113,6 +113,8 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
 	pids+=($!)
 	wait_for "$work/dn.log" "serving"
 	check "none unprivileged serves" "hello" "$("$p9" -a "tcp:127.0.0.1:$port" cat /greeting 2>&1)"
+	check "none unprivileged: no capabilities, no_new_privs" "0000000000000000 1" \
+		"$(awk '$1 == "CapEff:" { c = $2 } $1 == "NoNewPrivs:" { v = $2 } END { print c, v }' "/proc/$!/status")"
 	kill -TERM $!; wait $!
 else
 	n=$((n + 1)); echo "ok $n - privilege checks # SKIP not root"

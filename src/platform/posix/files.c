@@ -104,9 +104,17 @@ int p9__open_flags(uint32_t flags, int *host)
 	return 0;
 }
 
+int p9__root_fd = -1;
+static const char *fd_dir = "/proc/self/fd";
+
+void p9__set_fd_dir(const char *dir)
+{
+	fd_dir = dir;
+}
+
 void p9__fd_path(int fd, char *buf)
 {
-	snprintf(buf, P9__FDPATH_MAX, "/proc/self/fd/%d", fd);
+	snprintf(buf, P9__FDPATH_MAX, "%s/%d", fd_dir, fd);
 }
 
 int p9__fd_path_err(int fd, int host_errno)
@@ -125,6 +133,8 @@ int p9_os_open_root(const char *host_path)
 		return -ENOENT;
 	int fd;
 	P9__RETRY(fd, open(host_path, O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+	if (fd >= 0)
+		p9__root_fd = fd;
 	return fd < 0 ? p9__err(errno) : fd;
 }
 

@@ -60,4 +60,14 @@ void p9__identity_save(void);
 
 int p9__interrupt_signal(void); /* thread.c */
 
+/* files.c: the handle p9_os_open_root returned last (p9d opens one), and
+ * where p9__fd_path finds the process's handles ("/proc/self/fd", or
+ * "/fd" in the sandbox). Both set before the workers start. */
+extern int p9__root_fd;
+void p9__set_fd_dir(const char *dir);
+
+/* sandbox.c, for privilege.c */
+int p9__sandbox_enter(const struct p9_os_confine *c, const char **err);
+int p9__seccomp_load(enum p9_os_seccomp mode, const char **err);
+
 #endif
