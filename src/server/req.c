@@ -122,7 +122,6 @@ void p9__req_finish(struct p9_req *r)
 		unlink_inflight(c, f);
 		f->done = 1;
 	}
-	int more_queued = c->nqueued > 0;
 	pthread_cond_broadcast(&c->idle_cond);
 	pthread_mutex_unlock(&c->lock);
 	/* Sending (or dropping) r may free it and with it its reference on
@@ -140,7 +139,13 @@ void p9__req_finish(struct p9_req *r)
 		p9__conn_send(c, f);
 	}
 	/* Replies to a pipelined batch leave together: the request that
-	 * empties the connection's queue writes them all. */
+	 * empties the connection's queue writes them all. The queue is
+	 * looked at only now, after our replies are in the tx queue: looked
+	 * at earlier, a request still queued then could have run, sent and
+	 * flushed before our replies were queued, leaving them unsent. */
+	pthread_mutex_lock(&c->lock);
+	int more_queued = c->nqueued > 0;
+	pthread_mutex_unlock(&c->lock);
 	if (!more_queued)
 		p9__conn_flush_tx(c);
 	p9__conn_put(c);
