@@ -50,7 +50,13 @@ static inline int p9__fault(enum p9_os_call call)
 {
 	if (atomic_load_explicit(&p9__faults[call].err, memory_order_relaxed) == 0)
 		return 0;
-	return p9__fault_hit(call);
+	int f = p9__fault_hit(call);
+	/* An injected EINTR is a host call interrupted by a signal, retried
+	 * like a real one (P9__RETRY), except by waiting locks: only they
+	 * let EINTR out. */
+	while (f == -EINTR && call != P9_OS_CALL_LOCK)
+		f = p9__fault_hit(call);
+	return f;
 }
 
 /* A fault result as a wrapper's return value: SHORT means "go ahead" for
