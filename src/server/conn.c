@@ -37,8 +37,8 @@
 
 static void arm(struct p9_conn *c, int fd, uint32_t events, int tag, int op)
 {
-	struct epoll_event ev = { .events = events | EPOLLONESHOT,
-				  .data.ptr = (void *)((uintptr_t)c | (uintptr_t)tag) };
+	struct epoll_event ev = {.events = events | EPOLLONESHOT,
+	                         .data.ptr = (void *)((uintptr_t)c | (uintptr_t)tag)};
 	epoll_ctl(c->srv->epfd, op, fd, &ev);
 }
 
@@ -161,10 +161,22 @@ void p9__conn_shutdown(struct p9_conn *c)
 	p9__conn_put(c); /* the reference for being open */
 }
 
-/* Is there room to read more? Under c->lock. */
+/* Is there room to read more? Under c->lock. Replies not made yet
+ * count too: a Tread may add msize bytes, and a client that asks for
+ * many and reads none would otherwise make the server hold them all. */
 static int has_room(struct p9_conn *c)
 {
-	return c->ninflight < c->srv->cfg.max_requests && c->tx_bytes < TX_LIMIT;
+	return c->ninflight < c->srv->cfg.max_requests && c->tx_bytes + c->reserved < TX_LIMIT;
+}
+
+/* The reply bytes a request may add beyond a small reply. */
+static uint32_t reply_bound(const struct p9_conn *c, const struct p9_req *r)
+{
+	uint8_t type = r->inbuf[4];
+	if ((type != P9_TREAD && type != P9_TREADDIR) || r->inlen < 23)
+		return 0;
+	uint32_t count = p9_get_u32(r->inbuf + 19);
+	return count < c->msize ? count : c->msize;
 }
 
 void p9__conn_rearm_read(struct p9_conn *c)
@@ -176,7 +188,12 @@ void p9__conn_rearm_read(struct p9_conn *c)
 		rearm = 1;
 	}
 	pthread_mutex_unlock(&c->lock);
-	if (rearm)
+	/* Messages may wait in rbuf, cut no further when the room ran out:
+	 * the socket may have nothing more to say, so no read event would
+	 * come for them. With the read event not armed, rbuf is ours. */
+	if (rearm && c->rlen >= P9_HDRSZ)
+		p9__conn_on_readable(c);
+	else if (rearm)
 		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
 }
 
@@ -194,17 +211,26 @@ static int grow_rbuf(struct p9_conn *c, size_t need)
 	return 0;
 }
 
-/* Cut complete messages out of rbuf into requests. Returns how many;
+/* Note what r's reply may add, against the bytes left to promise. */
+static void take_budget(struct p9_conn *c, struct p9_req *r, size_t *budget)
+{
+	r->reserve = reply_bound(c, r);
+	*budget = r->reserve < *budget ? *budget - r->reserve : 0;
+}
+
+/* Cut complete messages out of rbuf into requests, while *budget (reply
+ * bytes the connection may still promise) lasts; at least one. Returns how many;
  * *err is set to -EPROTO when the stream cannot be a 9P stream (or
  * -ENOMEM), after the messages before that point were cut: those are
  * real requests and must still be answered or dropped like any other. */
-static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max, int *err)
+static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max, int *err,
+                             size_t *budget)
 {
 	size_t pos = 0;
 	unsigned n = 0;
 	uint32_t limit = c->versioned ? c->msize : c->srv->cfg.msize;
 	*err = 0;
-	while (n < max && c->rlen - pos >= 4) {
+	while (n < max && c->rlen - pos >= 4 && *budget > 0) {
 		uint32_t size = p9_get_u32(c->rbuf + pos);
 		if (size < P9_HDRSZ || size > limit) {
 			*err = -EPROTO;
@@ -238,6 +264,7 @@ static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned 
 			c->rcap = cap;
 			c->rlen -= size;
 			batch[n++] = r;
+			take_budget(c, r, budget);
 			if (r->inbuf[4] == P9_TVERSION)
 				break;
 			continue;
@@ -249,6 +276,7 @@ static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned 
 		}
 		batch[n++] = r;
 		pos += size;
+		take_budget(c, r, budget);
 		if (r->inbuf[4] == P9_TVERSION)
 			break; /* a barrier: see p9__conn_on_readable */
 	}
@@ -274,6 +302,8 @@ static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int que
 	}
 	c->ninflight += n;
 	c->nqueued += n;
+	for (unsigned i = 0; i < n; i++)
+		c->reserved += batch[i]->reserve;
 	*pause = !has_room(c);
 	if (*pause)
 		c->read_paused = 1;
@@ -292,12 +322,16 @@ void p9__conn_on_readable(struct p9_conn *c)
 	struct p9_req *batch[BATCH_MAX];
 	unsigned n = 0;
 	int eof = 0, pause = 0, err = 0;
+	pthread_mutex_lock(&c->lock);
+	size_t used = c->tx_bytes + c->reserved;
+	pthread_mutex_unlock(&c->lock);
+	size_t budget = used < TX_LIMIT ? TX_LIMIT - used : 1;
 	for (;;) {
 		/* Cut what is buffered. A Tversion is a barrier: everything
 		 * before it is launched, it runs here (it waits for those to
 		 * end), and only then is anything after it cut, in the dialect
 		 * and msize it set. */
-		n += cut_messages(c, batch + n, BATCH_MAX - n, &err);
+		n += cut_messages(c, batch + n, BATCH_MAX - n, &err, &budget);
 		if (n && is_version(batch[n - 1])) {
 			struct p9_req *v = batch[--n];
 			launch(c, batch, n, 1, &pause);
@@ -311,7 +345,7 @@ void p9__conn_on_readable(struct p9_conn *c)
 			eof = 1;
 			break;
 		}
-		if (n == BATCH_MAX)
+		if (n == BATCH_MAX || budget == 0)
 			break;
 		if (c->rlen == c->rcap && grow_rbuf(c, c->rcap * 2) < 0) {
 			eof = 1;

@@ -55,6 +55,7 @@ struct p9_req {
 	int done; /* reply queued (or dropped); under conn->lock */
 	int dropped; /* reply not to be sent */
 	size_t incap; /* capacity of inbuf when it is owned */
+	uint32_t reserve; /* reply bytes it may add (Tread, Treaddir); in conn->reserved */
 	struct p9_txbuf {
 		struct p9_txbuf *next;
 		struct p9_req *req; /* freed once written */
@@ -81,6 +82,7 @@ struct p9_conn {
 	struct p9_req *inflight;
 	unsigned ninflight;
 	unsigned nqueued; /* requests in the run queue not yet started */
+	size_t reserved; /* reply bytes in-flight requests may still add */
 	int dead; /* peer gone or protocol error: stop reading */
 	int read_paused; /* too many requests in flight or too many bytes to send */
 	pthread_cond_t idle_cond; /* signalled when ninflight drops */

@@ -81,6 +81,7 @@ static void unlink_inflight(struct p9_conn *c, struct p9_req *r)
 	if (r->next_inflight)
 		r->next_inflight->prev_inflight = r->prev_inflight;
 	c->ninflight--;
+	c->reserved -= r->reserve;
 }
 
 void p9__req_abandon(struct p9_req *r)

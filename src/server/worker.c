@@ -90,10 +90,19 @@ static void handle_event(struct p9_server *s, struct epoll_event *ev)
 			int fd = p9__accept(l->fd, peer, sizeof(peer));
 			if (fd < 0)
 				break;
+			/* Past the cap a new client is hung up on at once:
+			 * those already served keep all they had. */
+			if ((unsigned)atomic_load(&s->nconns) >= s->cfg.max_connections) {
+				p9__log(1, "%s: refused: %u connections already", peer,
+				        s->cfg.max_connections);
+				close(fd);
+				continue;
+			}
 			if (!p9__conn_new(s, fd, fd, peer))
 				close(fd);
 		}
-		struct epoll_event re = { .events = EPOLLIN | EPOLLONESHOT, .data.ptr = ev->data.ptr };
+		struct epoll_event re = {.events = EPOLLIN | EPOLLONESHOT,
+		                         .data.ptr = ev->data.ptr};
 		epoll_ctl(s->epfd, EPOLL_CTL_MOD, l->fd, &re);
 		break;
 	}
@@ -103,8 +112,8 @@ static void handle_event(struct p9_server *s, struct epoll_event *ev)
 			if (read(s->wakefd, &v, sizeof(v)) < 0) {
 				/* another worker took the wake-up */
 			}
-			struct epoll_event re = { .events = EPOLLIN | EPOLLONESHOT,
-						  .data.ptr = (void *)((uintptr_t)s | P9_EV_WAKE) };
+			struct epoll_event re = {.events = EPOLLIN | EPOLLONESHOT,
+			                         .data.ptr = (void *)((uintptr_t)s | P9_EV_WAKE)};
 			epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->wakefd, &re);
 		}
 		break;
