@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "platform/platform.h"
@@ -37,8 +38,8 @@
 
 static void arm(struct p9_conn *c, int fd, uint32_t events, int tag, int op)
 {
-	struct epoll_event ev = {.events = events | EPOLLONESHOT,
-	                         .data.ptr = (void *)((uintptr_t)c | (uintptr_t)tag)};
+	struct epoll_event ev = { .events = events | EPOLLONESHOT,
+				  .data.ptr = (void *)((uintptr_t)c | (uintptr_t)tag) };
 	epoll_ctl(c->srv->epfd, op, fd, &ev);
 }
 
@@ -137,7 +138,29 @@ void p9__conn_cancel_all(struct p9_conn *c)
 	pthread_mutex_unlock(&c->lock);
 }
 
-void p9__conn_shutdown(struct p9_conn *c)
+/*
+ * The reference for being open belongs to the read side: the thread
+ * holding the read event (which may touch c only while that reference
+ * stands), or, while reading is paused, nobody. So only the reader drops
+ * it, or whoever finds the read side paused; any thread may kill c.
+ * (Before, a writer that hit a dead socket dropped it while a reader was
+ * still at work on c: a use after free when a client hung up with
+ * requests in flight.)
+ */
+static void put_read_side(struct p9_conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	int mine = !c->read_done;
+	c->read_done = 1;
+	pthread_mutex_unlock(&c->lock);
+	if (mine)
+		p9__conn_put(c);
+}
+
+/* The peer is gone (or must be): cancel what is in flight, drop replies
+ * waiting to be written, and wake the reader, or drop the read side's
+ * reference when reading is paused. */
+static void conn_kill(struct p9_conn *c)
 {
 	pthread_mutex_lock(&c->lock);
 	if (c->dead) {
@@ -146,6 +169,8 @@ void p9__conn_shutdown(struct p9_conn *c)
 	}
 	c->dead = 1;
 	cancel_inflight(c);
+	int parked = c->read_paused;
+	c->read_paused = 0;
 	pthread_mutex_unlock(&c->lock);
 	/* Replies that were waiting to be written will never be read. */
 	pthread_mutex_lock(&c->tx_lock);
@@ -158,7 +183,16 @@ void p9__conn_shutdown(struct p9_conn *c)
 		t = t->next;
 		p9__req_free(r);
 	}
-	p9__conn_put(c); /* the reference for being open */
+	if (parked)
+		put_read_side(c);
+	else if (c->is_socket)
+		shutdown(c->rfd, SHUT_RDWR); /* an armed read event fires, and ends */
+}
+
+void p9__conn_shutdown(struct p9_conn *c)
+{
+	conn_kill(c);
+	put_read_side(c); /* no reader any more (the workers are gone) */
 }
 
 /* Is there room to read more? Under c->lock. Replies not made yet
@@ -184,7 +218,7 @@ void p9__conn_rearm_read(struct p9_conn *c)
 	int rearm = 0;
 	pthread_mutex_lock(&c->lock);
 	if (c->read_paused && !c->dead && has_room(c)) {
-		c->read_paused = 0;
+		c->read_paused = 0; /* the read side is ours now */
 		rearm = 1;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -224,7 +258,7 @@ static void take_budget(struct p9_conn *c, struct p9_req *r, size_t *budget)
  * -ENOMEM), after the messages before that point were cut: those are
  * real requests and must still be answered or dropped like any other. */
 static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max, int *err,
-                             size_t *budget)
+			     size_t *budget)
 {
 	size_t pos = 0;
 	unsigned n = 0;
@@ -289,7 +323,7 @@ static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned 
 
 /* Put a batch in flight: on the connection's list, then (if queue) in
  * the run queue; otherwise the caller runs it. */
-static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int queue, int *pause)
+static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int queue)
 {
 	pthread_mutex_lock(&c->lock);
 	for (unsigned i = 0; i < n; i++) {
@@ -304,9 +338,6 @@ static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int que
 	c->nqueued += n;
 	for (unsigned i = 0; i < n; i++)
 		c->reserved += batch[i]->reserve;
-	*pause = !has_room(c);
-	if (*pause)
-		c->read_paused = 1;
 	pthread_mutex_unlock(&c->lock);
 	if (queue)
 		p9__runq_push(c->srv, batch, n);
@@ -321,7 +352,7 @@ void p9__conn_on_readable(struct p9_conn *c)
 {
 	struct p9_req *batch[BATCH_MAX];
 	unsigned n = 0;
-	int eof = 0, pause = 0, err = 0;
+	int eof = 0, err = 0;
 	pthread_mutex_lock(&c->lock);
 	size_t used = c->tx_bytes + c->reserved;
 	pthread_mutex_unlock(&c->lock);
@@ -334,9 +365,9 @@ void p9__conn_on_readable(struct p9_conn *c)
 		n += cut_messages(c, batch + n, BATCH_MAX - n, &err, &budget);
 		if (n && is_version(batch[n - 1])) {
 			struct p9_req *v = batch[--n];
-			launch(c, batch, n, 1, &pause);
+			launch(c, batch, n, 1);
 			n = 0;
-			launch(c, &v, 1, 0, &pause);
+			launch(c, &v, 1, 0);
 			p9__req_run(v);
 			continue;
 		}
@@ -360,11 +391,22 @@ void p9__conn_on_readable(struct p9_conn *c)
 		}
 		c->rlen += (size_t)got;
 	}
-	launch(c, batch, n, 1, &pause);
+	launch(c, batch, n, 1);
 	if (eof)
-		p9__conn_shutdown(c);
-	else if (!pause)
+		conn_kill(c);
+	/* Read on, pause, or (dead) let go of c: decided under the lock, so
+	 * a writer killing c meanwhile finds either us or a paused side. */
+	pthread_mutex_lock(&c->lock);
+	if (c->dead) {
+		pthread_mutex_unlock(&c->lock);
+		put_read_side(c);
+		return;
+	}
+	if (has_room(c))
 		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
+	else
+		c->read_paused = 1;
+	pthread_mutex_unlock(&c->lock);
 }
 
 void p9__conn_send(struct p9_conn *c, struct p9_req *r)
@@ -440,7 +482,7 @@ void p9__conn_flush_tx(struct p9_conn *c)
 		p9__req_free(r);
 	}
 	if (dead)
-		p9__conn_shutdown(c);
+		conn_kill(c);
 	else
 		p9__conn_rearm_read(c);
 	p9__conn_put(c);

@@ -84,7 +84,9 @@ struct p9_conn {
 	unsigned nqueued; /* requests in the run queue not yet started */
 	size_t reserved; /* reply bytes in-flight requests may still add */
 	int dead; /* peer gone or protocol error: stop reading */
-	int read_paused; /* too many requests in flight or too many bytes to send */
+	int read_paused; /* too many requests in flight or too many bytes to send: no
+			  * read event armed, nobody reading */
+	int read_done; /* the read side's reference (being open) is dropped */
 	pthread_cond_t idle_cond; /* signalled when ninflight drops */
 
 	pthread_mutex_t tx_lock; /* tx queue and its writer */
@@ -156,7 +158,7 @@ void p9__conn_put(struct p9_conn *c);
 void p9__conn_send(struct p9_conn *c, struct p9_req *r); /* queue r's reply */
 void p9__conn_flush_tx(struct p9_conn *c);
 void p9__conn_rearm_read(struct p9_conn *c);
-void p9__conn_shutdown(struct p9_conn *c); /* the peer is gone: cancel, drop replies */
+void p9__conn_shutdown(struct p9_conn *c); /* at p9_server_free: kill, drop the read side */
 void p9__conn_cancel_all(struct p9_conn *c); /* interrupt every request in flight */
 
 /* req.c */

@@ -114,6 +114,9 @@ void p9__req_finish(struct p9_req *r)
 {
 	struct p9_conn *c = r->conn;
 	struct p9_req *flushers;
+	/* Sending (or dropping) r may free it and with it its reference on
+	 * c; ours keeps c until the end of this function. */
+	atomic_fetch_add(&c->refs, 1);
 	pthread_mutex_lock(&c->lock);
 	unlink_inflight(c, r);
 	r->done = 1;
@@ -124,11 +127,9 @@ void p9__req_finish(struct p9_req *r)
 		f->done = 1;
 	}
 	pthread_cond_broadcast(&c->idle_cond);
-	pthread_mutex_unlock(&c->lock);
-	/* Sending (or dropping) r may free it and with it its reference on
-	 * c; ours keeps c until the end of this function. */
-	atomic_fetch_add(&c->refs, 1);
-
+	/* The replies join the tx queue before c->lock is let go: a Tflush
+	 * that finds r done answers at once, and its Rflush must come after
+	 * r's reply, never before it (lock order: c->lock, then tx_lock). */
 	if (r->dropped)
 		p9__req_free(r);
 	else
@@ -141,10 +142,9 @@ void p9__req_finish(struct p9_req *r)
 	}
 	/* Replies to a pipelined batch leave together: the request that
 	 * empties the connection's queue writes them all. The queue is
-	 * looked at only now, after our replies are in the tx queue: looked
-	 * at earlier, a request still queued then could have run, sent and
-	 * flushed before our replies were queued, leaving them unsent. */
-	pthread_mutex_lock(&c->lock);
+	 * looked at after our replies are in the tx queue: looked at
+	 * earlier, a request still queued then could run, send and flush
+	 * before our replies were queued, leaving them unsent. */
 	int more_queued = c->nqueued > 0;
 	pthread_mutex_unlock(&c->lock);
 	if (!more_queued)

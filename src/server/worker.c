@@ -94,15 +94,14 @@ static void handle_event(struct p9_server *s, struct epoll_event *ev)
 			 * those already served keep all they had. */
 			if ((unsigned)atomic_load(&s->nconns) >= s->cfg.max_connections) {
 				p9__log(1, "%s: refused: %u connections already", peer,
-				        s->cfg.max_connections);
+					s->cfg.max_connections);
 				close(fd);
 				continue;
 			}
 			if (!p9__conn_new(s, fd, fd, peer))
 				close(fd);
 		}
-		struct epoll_event re = {.events = EPOLLIN | EPOLLONESHOT,
-		                         .data.ptr = ev->data.ptr};
+		struct epoll_event re = { .events = EPOLLIN | EPOLLONESHOT, .data.ptr = ev->data.ptr };
 		epoll_ctl(s->epfd, EPOLL_CTL_MOD, l->fd, &re);
 		break;
 	}
@@ -112,8 +111,8 @@ static void handle_event(struct p9_server *s, struct epoll_event *ev)
 			if (read(s->wakefd, &v, sizeof(v)) < 0) {
 				/* another worker took the wake-up */
 			}
-			struct epoll_event re = {.events = EPOLLIN | EPOLLONESHOT,
-			                         .data.ptr = (void *)((uintptr_t)s | P9_EV_WAKE)};
+			struct epoll_event re = { .events = EPOLLIN | EPOLLONESHOT,
+						  .data.ptr = (void *)((uintptr_t)s | P9_EV_WAKE) };
 			epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->wakefd, &re);
 		}
 		break;

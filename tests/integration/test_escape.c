@@ -157,7 +157,7 @@ static uint64_t root_qid_path(void)
 /* Twalk by hand: the number of qids in Rwalk, or -ecode of Rlerror. */
 static int raw_walk(uint32_t fid, uint32_t newfid, unsigned n, const struct p9_str *names)
 {
-	struct p9_fcall tx = {.type = P9_TWALK}, rx;
+	struct p9_fcall tx = { .type = P9_TWALK }, rx;
 	tx.u.twalk.fid = fid;
 	tx.u.twalk.newfid = newfid;
 	tx.u.twalk.nwname = (uint16_t)n;
@@ -321,10 +321,10 @@ static void symlinks_out_cannot_be_opened_or_used_as_directories(void **state)
 		HOLD(p9_client_getattr(H.c, lf, P9_GETATTR_ALL, &a), 0);
 		HOLD(a.mode & S_IFMT, S_IFLNK);
 		/* setattr through it does not reach the target */
-		struct p9_tsetattr sz = {.valid = P9_SETATTR_SIZE, .size = 0};
+		struct p9_tsetattr sz = { .valid = P9_SETATTR_SIZE, .size = 0 };
 		int r = p9_client_setattr(H.c, lf, &sz);
 		HOLD(r < 0, 1);
-		struct p9_tsetattr mo = {.valid = P9_SETATTR_MODE, .mode = 0777};
+		struct p9_tsetattr mo = { .valid = P9_SETATTR_MODE, .mode = 0777 };
 		p9_client_setattr(H.c, lf, &mo); /* the link's own mode, if anything */
 		struct p9_tsetattr tm = {.valid = P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET,
 		                         .mtime_sec = 2000000000};
@@ -442,7 +442,7 @@ static void directory_swapped_for_symlink_in_a_race_never_escapes(void **state)
 	assert_int_equal(mkdirat(H.exportfd, "d", 0755), 0);
 	assert_int_equal(harness_write_file(&H, "d/inner", "INNER"), 0);
 	assert_int_equal(symlinkat(outside, H.exportfd, "d.alt"), 0);
-	struct flipper fl = {.exportfd = H.exportfd};
+	struct flipper fl = { .exportfd = H.exportfd };
 	pthread_t t;
 	pthread_create(&t, NULL, flip, &fl);
 	int reads = 0, creates = 0, readdirs = 0, refused = 0;
@@ -541,7 +541,7 @@ static void host_special_files_are_never_opened(void **state)
 		names[nspecial++] = "loop";
 	}
 	int s = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	/* bound relative to the export, so the path fits sun_path */
 	assert_int_equal(fchdir(H.exportfd), 0);
 	memcpy(sa.sun_path, "sock", 5);
@@ -889,7 +889,7 @@ static void *race(void *arg)
 	while (!atomic_load(&r->stop)) {
 		int e;
 		if (r->walk) {
-			struct p9_fcall tx = {.type = P9_TWALK}, rx;
+			struct p9_fcall tx = { .type = P9_TWALK }, rx;
 			tx.u.twalk.fid = r->fid;
 			tx.u.twalk.newfid = 7000 + (uint32_t)(r->ok % 100);
 			tx.u.twalk.nwname = 0;
@@ -897,7 +897,7 @@ static void *race(void *arg)
 			if (e == 0)
 				e = rx.type == P9_RLERROR ? -(int)rx.u.rlerror.ecode : 0;
 			if (e == 0) {
-				struct p9_fcall cl = {.type = P9_TCLUNK}, crx;
+				struct p9_fcall cl = { .type = P9_TCLUNK }, crx;
 				cl.u.tclunk.fid = tx.u.twalk.newfid;
 				p9_client_rpc(r->c, &cl, &crx);
 			}
@@ -932,7 +932,7 @@ static void clunk_while_in_use_on_another_thread_is_safe(void **state)
 		for (int i = 0; i < 200; i++) {
 			int64_t f = open_path(H.c, H.root, "f", P9_DOTL_RDONLY);
 			assert_true(f >= 0);
-			struct racer r = {.c = H.c, .fid = (uint32_t)f, .walk = walk};
+			struct racer r = { .c = H.c, .fid = (uint32_t)f, .walk = walk };
 			pthread_t t;
 			pthread_create(&t, NULL, race, &r);
 			usleep(200 + (i % 10) * 100);
@@ -976,7 +976,7 @@ static void garbage_readdir_offsets_return_only_real_entries(void **state)
 	const uint32_t counts[] = {0, 1, 24, 100, 0xffffffffu};
 	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 		for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
-			struct p9_fcall tx = {.type = P9_TREADDIR}, rx;
+			struct p9_fcall tx = { .type = P9_TREADDIR }, rx;
 			tx.u.tread.fid = (uint32_t)d;
 			tx.u.tread.offset = offs[i];
 			tx.u.tread.count = counts[k];

@@ -111,7 +111,7 @@ static uint32_t open_rw(const char *name, const char *content)
 static int64_t raw_io(uint8_t type, uint32_t fid, uint64_t off, const void *data, uint32_t count,
                       void *out)
 {
-	struct p9_fcall tx = {.type = type}, rx;
+	struct p9_fcall tx = { .type = type }, rx;
 	if (type == P9_TWRITE) {
 		tx.u.twrite.fid = fid;
 		tx.u.twrite.offset = off;
@@ -163,7 +163,7 @@ static void read_eio_reaches_the_client_and_the_next_read_works(void **state)
 	int64_t d = open_path(H.c, H.root, "", P9_DOTL_RDONLY | P9_DOTL_DIRECTORY);
 	assert_true(d >= 0);
 	inject(P9_OS_CALL_READ, -EIO, 0, 1);
-	struct p9_fcall tx = {.type = P9_TREADDIR}, rx;
+	struct p9_fcall tx = { .type = P9_TREADDIR }, rx;
 	tx.u.tread.fid = (uint32_t)d;
 	tx.u.tread.count = 4096;
 	assert_int_equal(p9_client_rpc(H.c, &tx, &rx), 0);

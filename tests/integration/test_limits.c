@@ -181,7 +181,7 @@ static void huge_xattr_sizes_are_e2big_before_any_allocation(void **state)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		uint32_t f;
 		assert_int_equal(p9_client_walk(H.c, H.root, "f", &f, NULL), 0);
-		struct p9_fcall tx = {.type = P9_TXATTRCREATE}, rx;
+		struct p9_fcall tx = { .type = P9_TXATTRCREATE }, rx;
 		tx.u.txattrcreate.fid = f;
 		tx.u.txattrcreate.name = p9_str_c("user.big");
 		tx.u.txattrcreate.attr_size = sizes[i];
@@ -227,30 +227,30 @@ static void stalled_reader_is_bounded_and_others_keep_full_service(void **state)
 	close(fd);
 	/* the stalled client, by hand on a raw socket */
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	assert_true(strlen(H.sock) < sizeof(sa.sun_path));
 	memcpy(sa.sun_path, H.sock, strlen(H.sock) + 1);
 	assert_int_equal(connect(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	uint8_t msg[256];
-	struct p9_fcall fc = {.type = P9_TVERSION, .tag = P9_NOTAG};
+	struct p9_fcall fc = { .type = P9_TVERSION, .tag = P9_NOTAG };
 	fc.u.version.msize = (1u << 20) + 4096;
 	fc.u.version.version = p9_str_c("9P2000.L");
 	size_t n = p9_pack(msg, sizeof(msg), P9_DIALECT_2000L, &fc);
 	assert_int_equal(write(s, msg, n), (ssize_t)n);
-	fc = (struct p9_fcall){.type = P9_TATTACH, .tag = 1};
+	fc = (struct p9_fcall){ .type = P9_TATTACH, .tag = 1 };
 	fc.u.tattach.fid = 0;
 	fc.u.tattach.afid = P9_NOFID;
 	fc.u.tattach.n_uname = 0;
 	n = p9_pack(msg, sizeof(msg), P9_DIALECT_2000L, &fc);
 	assert_int_equal(write(s, msg, n), (ssize_t)n);
-	fc = (struct p9_fcall){.type = P9_TWALK, .tag = 2};
+	fc = (struct p9_fcall){ .type = P9_TWALK, .tag = 2 };
 	fc.u.twalk.fid = 0;
 	fc.u.twalk.newfid = 1;
 	fc.u.twalk.nwname = 1;
 	fc.u.twalk.wname[0] = p9_str_c("big");
 	n = p9_pack(msg, sizeof(msg), P9_DIALECT_2000L, &fc);
 	assert_int_equal(write(s, msg, n), (ssize_t)n);
-	fc = (struct p9_fcall){.type = P9_TLOPEN, .tag = 3};
+	fc = (struct p9_fcall){ .type = P9_TLOPEN, .tag = 3 };
 	fc.u.tlopen.fid = 1;
 	fc.u.tlopen.flags = P9_DOTL_RDONLY;
 	n = p9_pack(msg, sizeof(msg), P9_DIALECT_2000L, &fc);
@@ -263,7 +263,7 @@ static void stalled_reader_is_bounded_and_others_keep_full_service(void **state)
 	double t0 = now_ms();
 	/* send until the server stops taking them (the socket fills) */
 	while (now_ms() - t0 < 3000) {
-		fc = (struct p9_fcall){.type = P9_TREAD, .tag = (uint16_t)(4 + sent % 60000)};
+		fc = (struct p9_fcall){ .type = P9_TREAD, .tag = (uint16_t)(4 + sent % 60000) };
 		fc.u.tread.fid = 1;
 		fc.u.tread.count = 1u << 20;
 		n = p9_pack(msg, sizeof(msg), P9_DIALECT_2000L, &fc);
