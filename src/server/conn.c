@@ -213,6 +213,15 @@ static uint32_t reply_bound(const struct p9_conn *c, const struct p9_req *r)
 	return count < c->msize ? count : c->msize;
 }
 
+/* Does rbuf hold a whole message (or one that cannot be)? */
+static int message_buffered(const struct p9_conn *c)
+{
+	if (c->rlen < 4)
+		return 0;
+	uint32_t size = p9_get_u32(c->rbuf);
+	return size <= c->rlen || size < P9_HDRSZ;
+}
+
 void p9__conn_rearm_read(struct p9_conn *c)
 {
 	int rearm = 0;
@@ -225,7 +234,7 @@ void p9__conn_rearm_read(struct p9_conn *c)
 	/* Messages may wait in rbuf, cut no further when the room ran out:
 	 * the socket may have nothing more to say, so no read event would
 	 * come for them. With the read event not armed, rbuf is ours. */
-	if (rearm && c->rlen >= P9_HDRSZ)
+	if (rearm && message_buffered(c))
 		p9__conn_on_readable(c);
 	else if (rearm)
 		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
@@ -351,8 +360,10 @@ static int is_version(const struct p9_req *r)
 void p9__conn_on_readable(struct p9_conn *c)
 {
 	struct p9_req *batch[BATCH_MAX];
-	unsigned n = 0;
+	unsigned n;
 	int eof = 0, err = 0;
+again:
+	n = 0;
 	pthread_mutex_lock(&c->lock);
 	size_t used = c->tx_bytes + c->reserved;
 	pthread_mutex_unlock(&c->lock);
@@ -402,11 +413,18 @@ void p9__conn_on_readable(struct p9_conn *c)
 		put_read_side(c);
 		return;
 	}
-	if (has_room(c))
-		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
-	else
+	if (!has_room(c)) {
 		c->read_paused = 1;
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
 	pthread_mutex_unlock(&c->lock);
+	/* Whole messages still buffered (a batch or the budget ran out) get
+	 * no read event: the socket may have nothing more. Cut them now.
+	 * (Before, 65 or more requests in one write hung the connection.) */
+	if (message_buffered(c))
+		goto again;
+	arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
 }
 
 void p9__conn_send(struct p9_conn *c, struct p9_req *r)

@@ -305,9 +305,49 @@ static void stalled_reader_is_bounded_and_others_keep_full_service(void **state)
 	close(s);
 }
 
+static int setup_few_requests(void **state)
+{
+	(void)state;
+	struct p9_server_config cfg;
+	p9_server_config_init(&cfg);
+	cfg.model = P9_SM_NONE;
+	cfg.max_requests = 8;
+	return harness_start(&H, &cfg, 0) == 0 ? 0 : -1;
+}
+
+/* 300 requests in one write, with at most 8 in flight: the server stops
+ * cutting at the cap and must come back for the rest, already in its
+ * buffer, when room frees up (no read event will come for them; before,
+ * this hung). Every reply arrives, in a bounded time. */
+static void pipelined_past_max_requests_all_get_answers(void **state)
+{
+	(void)state;
+	static uint8_t out[300 * 32], in[256];
+	size_t n = 0;
+	for (int i = 0; i < 300; i++) {
+		struct p9_fcall tx = { .type = P9_TGETATTR, .tag = (uint16_t)(100 + i) };
+		tx.u.tgetattr.fid = H.root;
+		tx.u.tgetattr.request_mask = P9_GETATTR_BASIC;
+		n += p9_pack(out + n, sizeof(out) - n, P9_DIALECT_2000L, &tx);
+	}
+	assert_int_equal(p9_client_send_raw(H.c, out, n), 0);
+	int seen[300] = { 0 };
+	for (int i = 0; i < 300; i++) {
+		ssize_t got = p9_client_recv_raw(H.c, in, sizeof(in), 5000);
+		if (got <= 7)
+			fail_msg("reply %d of 300: %zd", i, got);
+		assert_int_equal(in[4], P9_RGETATTR);
+		int tag = (in[5] | in[6] << 8) - 100;
+		assert_true(tag >= 0 && tag < 300);
+		assert_int_equal(seen[tag]++, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(pipelined_past_max_requests_all_get_answers,
+						setup_few_requests, teardown),
 	        cmocka_unit_test_setup_teardown(
 	                fids_past_max_fids_are_emfile_and_other_clients_unaffected, setup_caps,
 	                teardown),
