@@ -4,6 +4,7 @@
  *
  *   p9soak --p9d PATH [--seconds N] [--conns N] [--threads N]
  *   p9soak --p9d PATH --durability
+ *   p9soak --p9d PATH --stall
  *
  * Soak: N connections (default 300) spread over worker threads, each
  * doing a random mix of walk, open, read, write (read back and compared),
@@ -25,6 +26,10 @@
  * loses none of it. A power cut is not testable here: that needs the
  * device to honour the flush fsync sends.
  *
+ * Stall: a client sends Tread 1 MiB after Tread 1 MiB for 3 s and never
+ * reads a reply; the server's RSS must stay within its backlog bound, and
+ * another client's getattr latency must stay sane meanwhile.
+ *
  * Exit: 0 on success, 1 on a failed check, 77 when p9d cannot start.
  */
 #include <dirent.h>
@@ -36,7 +41,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -589,10 +596,90 @@ static int durability(void)
 	return bad;
 }
 
+/* ---- stalled reader ---- */
+
+static int send_fc(int s, struct p9_fcall *fc)
+{
+	uint8_t msg[256];
+	size_t n = p9_pack(msg, sizeof(msg), P9_DIALECT_2000L, fc);
+	return n > 0 && write(s, msg, n) == (ssize_t)n ? 0 : -1;
+}
+
+static int stall(void)
+{
+	char path[400];
+	static uint8_t big[1 << 20];
+	snprintf(path, sizeof(path), "%s/big", export_dir);
+	int fd = open(path, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0 || write(fd, big, sizeof(big)) != (ssize_t)sizeof(big))
+		return 1;
+	close(fd);
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *sp = sock_addr + 5; /* after "unix:" */
+	if (strlen(sp) >= sizeof(sa.sun_path))
+		return 1;
+	memcpy(sa.sun_path, sp, strlen(sp) + 1);
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return 1;
+	struct p9_fcall fc = { .type = P9_TVERSION, .tag = P9_NOTAG };
+	fc.u.version.msize = (1u << 20) + 4096;
+	fc.u.version.version = p9_str_c("9P2000.L");
+	send_fc(s, &fc);
+	fc = (struct p9_fcall){ .type = P9_TATTACH, .tag = 1 };
+	fc.u.tattach.afid = P9_NOFID;
+	send_fc(s, &fc);
+	fc = (struct p9_fcall){ .type = P9_TWALK, .tag = 2 };
+	fc.u.twalk.newfid = 1;
+	fc.u.twalk.nwname = 1;
+	fc.u.twalk.wname[0] = p9_str_c("big");
+	send_fc(s, &fc);
+	fc = (struct p9_fcall){ .type = P9_TLOPEN, .tag = 3 };
+	fc.u.tlopen.fid = 1;
+	send_fc(s, &fc);
+	usleep(200000);
+	long rss0 = server_rss_kb();
+	fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
+	unsigned sent = 0;
+	double t0 = now_s();
+	while (now_s() - t0 < 3) {
+		fc = (struct p9_fcall){ .type = P9_TREAD, .tag = (uint16_t)(4 + sent % 60000) };
+		fc.u.tread.fid = 1;
+		fc.u.tread.count = 1u << 20;
+		if (send_fc(s, &fc) < 0) {
+			usleep(20000);
+			continue;
+		}
+		sent++;
+	}
+	long rss1 = server_rss_kb();
+	struct p9_client *c;
+	uint32_t root;
+	double worst = 0;
+	if (connect_one(&c, &root) < 0)
+		return 1;
+	for (int i = 0; i < 200; i++) {
+		struct p9_rgetattr a;
+		double t = now_s();
+		if (p9_client_getattr(c, root, P9_GETATTR_ALL, &a) < 0)
+			return 1;
+		if (now_s() - t > worst)
+			worst = now_s() - t;
+	}
+	p9_client_free(c);
+	long rss2 = server_rss_kb();
+	close(s);
+	printf("stall: %u Tread 1 MiB sent, never read; server RSS %ld KiB before, %ld KiB after, "
+	       "%ld KiB after another client's 200 getattrs (worst %.1f ms)\n",
+	       sent, rss0, rss1, rss2, worst * 1e3);
+	/* the 4 MiB backlog, a reply being made, and buffers: not 1 MiB a Tread */
+	return sent < 50 || rss2 > rss0 + 24 * 1024 || worst > 0.5;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = 60;
-	int durable = 0;
+	int durable = 0, stalled = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--p9d") && i + 1 < argc)
 			p9d_path = argv[++i];
@@ -604,12 +691,14 @@ int main(int argc, char **argv)
 			nthreads = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--durability"))
 			durable = 1;
+		else if (!strcmp(argv[i], "--stall"))
+			stalled = 1;
 		else if (!strcmp(argv[i], "--long"))
 			seconds = 600;
 		else {
 			fprintf(stderr,
 			        "usage: p9soak --p9d PATH [--seconds N | --long] [--conns N] "
-			        "[--threads N] [--durability]\n");
+			        "[--threads N] [--durability | --stall]\n");
 			return 2;
 		}
 	}
@@ -629,7 +718,7 @@ int main(int argc, char **argv)
 		remove_base();
 		return 77;
 	}
-	int bad = durable ? durability() : soak(seconds);
+	int bad = durable ? durability() : stalled ? stall() : soak(seconds);
 	if (!durable) {
 		kill(server, SIGTERM);
 		int st;
