@@ -427,6 +427,14 @@ again:
 	arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
 }
 
+/* The memory a queued reply holds, for the backlog limit: its request
+ * and its buffer, which is the size the handler reserved (an Rlerror to
+ * a Tread 1 MiB still holds the 1 MiB), not just the bytes to send. */
+static size_t tx_cost(const struct p9_req *r)
+{
+	return sizeof(*r) + (r->out != r->outbuf_small ? r->outcap : 0);
+}
+
 void p9__conn_send(struct p9_conn *c, struct p9_req *r)
 {
 	struct p9_txbuf *t = &r->tx;
@@ -444,7 +452,7 @@ void p9__conn_send(struct p9_conn *c, struct p9_req *r)
 	else
 		c->tx_head = t;
 	c->tx_tail = t;
-	c->tx_bytes += r->outlen;
+	c->tx_bytes += tx_cost(r);
 	pthread_mutex_unlock(&c->tx_lock);
 }
 
@@ -476,7 +484,6 @@ void p9__conn_flush_tx(struct p9_conn *c)
 			dead = 1;
 			break;
 		}
-		c->tx_bytes -= (size_t)w;
 		while (w > 0) {
 			struct p9_txbuf *t = c->tx_head;
 			size_t left = t->req->outlen - t->off;
@@ -485,6 +492,7 @@ void p9__conn_flush_tx(struct p9_conn *c)
 				break;
 			}
 			w -= (ssize_t)left;
+			c->tx_bytes -= tx_cost(t->req);
 			c->tx_head = t->next;
 			if (!c->tx_head)
 				c->tx_tail = NULL;

@@ -91,7 +91,7 @@ struct p9_conn {
 
 	pthread_mutex_t tx_lock; /* tx queue and its writer */
 	struct p9_txbuf *tx_head, *tx_tail;
-	size_t tx_bytes;
+	size_t tx_bytes; /* memory held by queued replies (see tx_cost), not bytes to send */
 	int tx_armed; /* waiting for EPOLLOUT */
 	int wfd_registered; /* wfd has an epoll entry */
 

@@ -668,6 +668,22 @@ static int stall(void)
 	}
 	p9_client_free(c);
 	long rss2 = server_rss_kb();
+	/* what the stalled client was answered: Rversion, Rattach, Rwalk,
+	 * Rlopen, then Rread or Rlerror */
+	fcntl(s, F_SETFL, fcntl(s, F_GETFL) & ~O_NONBLOCK);
+	char types[64] = "";
+	for (int i = 0; i < 5; i++) {
+		uint8_t h[7];
+		if (recv(s, h, 7, MSG_WAITALL) != 7)
+			break;
+		uint32_t size = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
+				(uint32_t)h[3] << 24;
+		static uint8_t skip[1 << 20];
+		if (size > 7 && size - 7 <= sizeof(skip) && recv(s, skip, size - 7, MSG_WAITALL) < 0)
+			break;
+		snprintf(types + strlen(types), sizeof(types) - strlen(types), " %u", h[4]);
+	}
+	printf("stall: first replies (types):%s\n", types);
 	close(s);
 	printf("stall: %u Tread 1 MiB sent, never read; server RSS %ld KiB before, %ld KiB after, "
 	       "%ld KiB after another client's 200 getattrs (worst %.1f ms)\n",
