@@ -54,6 +54,9 @@ int p9_os_stream_is_socket(int fd); /* 1 or 0, changes nothing */
 int p9_os_stream_valid(int fd);     /* 0 if fd is an open stream, else -EBADF */
 int p9_os_stream_dup(int fd);       /* a second stream on the same socket */
 int p9_os_stream_close(int fd);
+/* End both directions of a socket now (other handles on it included):
+ * a read event armed on it fires and the read sees the end. */
+int p9_os_stream_shutdown(int fd);
 ssize_t p9_os_stream_read(int fd, void *buf, size_t len); /* 0 at end; -EAGAIN */
 /* Gathered write; never raises SIGPIPE. -EAGAIN when nothing fits. */
 ssize_t p9_os_stream_writev(int fd, const struct p9_iov *iov, int n, int is_socket);

@@ -138,7 +138,29 @@ void p9__conn_cancel_all(struct p9_conn *c)
 	pthread_mutex_unlock(&c->lock);
 }
 
-void p9__conn_shutdown(struct p9_conn *c)
+/*
+ * The reference for being open belongs to the read side: the thread
+ * holding the read event (which may touch c only while that reference
+ * stands), or, while reading is paused, nobody. So only the reader drops
+ * it, or whoever finds the read side paused; any thread may kill c.
+ * (Before, a writer that hit a dead socket dropped it while a reader was
+ * still at work on c: a use after free when a client hung up with
+ * requests in flight.)
+ */
+static void put_read_side(struct p9_conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	int mine = !c->read_done;
+	c->read_done = 1;
+	pthread_mutex_unlock(&c->lock);
+	if (mine)
+		p9__conn_put(c);
+}
+
+/* The peer is gone (or must be): cancel what is in flight, drop replies
+ * waiting to be written, and wake the reader, or drop the read side's
+ * reference when reading is paused. */
+static void conn_kill(struct p9_conn *c)
 {
 	pthread_mutex_lock(&c->lock);
 	if (c->dead) {
@@ -147,6 +169,8 @@ void p9__conn_shutdown(struct p9_conn *c)
 	}
 	c->dead = 1;
 	cancel_inflight(c);
+	int parked = c->read_paused;
+	c->read_paused = 0;
 	pthread_mutex_unlock(&c->lock);
 	/* Replies that were waiting to be written will never be read. */
 	pthread_mutex_lock(&c->tx_lock);
@@ -159,13 +183,43 @@ void p9__conn_shutdown(struct p9_conn *c)
 		t = t->next;
 		p9__req_free(r);
 	}
-	p9__conn_put(c); /* the reference for being open */
+	if (parked)
+		put_read_side(c);
+	else if (c->is_socket)
+		p9_os_stream_shutdown(c->rfd); /* an armed read event fires, and ends */
 }
 
-/* Is there room to read more? Under c->lock. */
+void p9__conn_shutdown(struct p9_conn *c)
+{
+	conn_kill(c);
+	put_read_side(c); /* no reader any more (the workers are gone) */
+}
+
+/* Is there room to read more? Under c->lock. Replies not made yet
+ * count too: a Tread may add msize bytes, and a client that asks for
+ * many and reads none would otherwise make the server hold them all. */
 static int has_room(struct p9_conn *c)
 {
-	return c->ninflight < c->srv->cfg.max_requests && c->tx_bytes < TX_LIMIT;
+	return c->ninflight < c->srv->cfg.max_requests && c->tx_bytes + c->reserved < TX_LIMIT;
+}
+
+/* The reply bytes a request may add beyond a small reply. */
+static uint32_t reply_bound(const struct p9_conn *c, const struct p9_req *r)
+{
+	uint8_t type = r->inbuf[4];
+	if ((type != P9_TREAD && type != P9_TREADDIR) || r->inlen < 23)
+		return 0;
+	uint32_t count = p9_get_u32(r->inbuf + 19);
+	return count < c->msize ? count : c->msize;
+}
+
+/* Does rbuf hold a whole message (or one that cannot be)? */
+static int message_buffered(const struct p9_conn *c)
+{
+	if (c->rlen < 4)
+		return 0;
+	uint32_t size = p9_get_u32(c->rbuf);
+	return size <= c->rlen || size < P9_HDRSZ;
 }
 
 void p9__conn_rearm_read(struct p9_conn *c)
@@ -173,11 +227,16 @@ void p9__conn_rearm_read(struct p9_conn *c)
 	int rearm = 0;
 	pthread_mutex_lock(&c->lock);
 	if (c->read_paused && !c->dead && has_room(c)) {
-		c->read_paused = 0;
+		c->read_paused = 0; /* the read side is ours now */
 		rearm = 1;
 	}
 	pthread_mutex_unlock(&c->lock);
-	if (rearm)
+	/* Messages may wait in rbuf, cut no further when the room ran out:
+	 * the socket may have nothing more to say, so no read event would
+	 * come for them. With the read event not armed, rbuf is ours. */
+	if (rearm && message_buffered(c))
+		p9__conn_on_readable(c);
+	else if (rearm)
 		arm(c, c->rfd, P9_OS_POLL_IN, P9_EV_CONN_READ, 0);
 }
 
@@ -195,17 +254,26 @@ static int grow_rbuf(struct p9_conn *c, size_t need)
 	return 0;
 }
 
-/* Cut complete messages out of rbuf into requests. Returns how many;
+/* Note what r's reply may add, against the bytes left to promise. */
+static void take_budget(struct p9_conn *c, struct p9_req *r, size_t *budget)
+{
+	r->reserve = reply_bound(c, r);
+	*budget = r->reserve < *budget ? *budget - r->reserve : 0;
+}
+
+/* Cut complete messages out of rbuf into requests, while *budget (reply
+ * bytes the connection may still promise) lasts; at least one. Returns how many;
  * *err is set to -EPROTO when the stream cannot be a 9P stream (or
  * -ENOMEM), after the messages before that point were cut: those are
  * real requests and must still be answered or dropped like any other. */
-static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max, int *err)
+static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned max, int *err,
+			     size_t *budget)
 {
 	size_t pos = 0;
 	unsigned n = 0;
 	uint32_t limit = c->versioned ? c->msize : c->srv->cfg.msize;
 	*err = 0;
-	while (n < max && c->rlen - pos >= 4) {
+	while (n < max && c->rlen - pos >= 4 && *budget > 0) {
 		uint32_t size = p9_get_u32(c->rbuf + pos);
 		if (size < P9_HDRSZ || size > limit) {
 			*err = -EPROTO;
@@ -239,6 +307,7 @@ static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned 
 			c->rcap = cap;
 			c->rlen -= size;
 			batch[n++] = r;
+			take_budget(c, r, budget);
 			if (r->inbuf[4] == P9_TVERSION)
 				break;
 			continue;
@@ -250,6 +319,7 @@ static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned 
 		}
 		batch[n++] = r;
 		pos += size;
+		take_budget(c, r, budget);
 		if (r->inbuf[4] == P9_TVERSION)
 			break; /* a barrier: see p9__conn_on_readable */
 	}
@@ -262,7 +332,7 @@ static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned 
 
 /* Put a batch in flight: on the connection's list, then (if queue) in
  * the run queue; otherwise the caller runs it. */
-static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int queue, int *pause)
+static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int queue)
 {
 	pthread_mutex_lock(&c->lock);
 	for (unsigned i = 0; i < n; i++) {
@@ -275,9 +345,8 @@ static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int que
 	}
 	c->ninflight += n;
 	c->nqueued += n;
-	*pause = !has_room(c);
-	if (*pause)
-		c->read_paused = 1;
+	for (unsigned i = 0; i < n; i++)
+		c->reserved += batch[i]->reserve;
 	pthread_mutex_unlock(&c->lock);
 	if (queue)
 		p9__runq_push(c->srv, batch, n);
@@ -291,19 +360,25 @@ static int is_version(const struct p9_req *r)
 void p9__conn_on_readable(struct p9_conn *c)
 {
 	struct p9_req *batch[BATCH_MAX];
-	unsigned n = 0;
-	int eof = 0, pause = 0, err = 0;
+	unsigned n;
+	int eof = 0, err = 0;
+again:
+	n = 0;
+	pthread_mutex_lock(&c->lock);
+	size_t used = c->tx_bytes + c->reserved;
+	pthread_mutex_unlock(&c->lock);
+	size_t budget = used < TX_LIMIT ? TX_LIMIT - used : 1;
 	for (;;) {
 		/* Cut what is buffered. A Tversion is a barrier: everything
 		 * before it is launched, it runs here (it waits for those to
 		 * end), and only then is anything after it cut, in the dialect
 		 * and msize it set. */
-		n += cut_messages(c, batch + n, BATCH_MAX - n, &err);
+		n += cut_messages(c, batch + n, BATCH_MAX - n, &err, &budget);
 		if (n && is_version(batch[n - 1])) {
 			struct p9_req *v = batch[--n];
-			launch(c, batch, n, 1, &pause);
+			launch(c, batch, n, 1);
 			n = 0;
-			launch(c, &v, 1, 0, &pause);
+			launch(c, &v, 1, 0);
 			p9__req_run(v);
 			continue;
 		}
@@ -312,7 +387,7 @@ void p9__conn_on_readable(struct p9_conn *c)
 			eof = 1;
 			break;
 		}
-		if (n == BATCH_MAX)
+		if (n == BATCH_MAX || budget == 0)
 			break;
 		if (c->rlen == c->rcap && grow_rbuf(c, c->rcap * 2) < 0) {
 			eof = 1;
@@ -327,11 +402,37 @@ void p9__conn_on_readable(struct p9_conn *c)
 		}
 		c->rlen += (size_t)got;
 	}
-	launch(c, batch, n, 1, &pause);
+	launch(c, batch, n, 1);
 	if (eof)
-		p9__conn_shutdown(c);
-	else if (!pause)
-		arm(c, c->rfd, P9_OS_POLL_IN, P9_EV_CONN_READ, 0);
+		conn_kill(c);
+	/* Read on, pause, or (dead) let go of c: decided under the lock, so
+	 * a writer killing c meanwhile finds either us or a paused side. */
+	pthread_mutex_lock(&c->lock);
+	if (c->dead) {
+		pthread_mutex_unlock(&c->lock);
+		put_read_side(c);
+		return;
+	}
+	if (!has_room(c)) {
+		c->read_paused = 1;
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	pthread_mutex_unlock(&c->lock);
+	/* Whole messages still buffered (a batch or the budget ran out) get
+	 * no read event: the socket may have nothing more. Cut them now.
+	 * (Before, 65 or more requests in one write hung the connection.) */
+	if (message_buffered(c))
+		goto again;
+	arm(c, c->rfd, P9_OS_POLL_IN, P9_EV_CONN_READ, 0);
+}
+
+/* The memory a queued reply holds, for the backlog limit: its request
+ * and its buffer, which is the size the handler reserved (an Rlerror to
+ * a Tread 1 MiB still holds the 1 MiB), not just the bytes to send. */
+static size_t tx_cost(const struct p9_req *r)
+{
+	return sizeof(*r) + (r->out != r->outbuf_small ? r->outcap : 0);
 }
 
 void p9__conn_send(struct p9_conn *c, struct p9_req *r)
@@ -351,7 +452,7 @@ void p9__conn_send(struct p9_conn *c, struct p9_req *r)
 	else
 		c->tx_head = t;
 	c->tx_tail = t;
-	c->tx_bytes += r->outlen;
+	c->tx_bytes += tx_cost(r);
 	pthread_mutex_unlock(&c->tx_lock);
 }
 
@@ -382,7 +483,6 @@ void p9__conn_flush_tx(struct p9_conn *c)
 			dead = 1;
 			break;
 		}
-		c->tx_bytes -= (size_t)w;
 		while (w > 0) {
 			struct p9_txbuf *t = c->tx_head;
 			size_t left = t->req->outlen - t->off;
@@ -391,6 +491,7 @@ void p9__conn_flush_tx(struct p9_conn *c)
 				break;
 			}
 			w -= (ssize_t)left;
+			c->tx_bytes -= tx_cost(t->req);
 			c->tx_head = t->next;
 			if (!c->tx_head)
 				c->tx_tail = NULL;
@@ -406,7 +507,7 @@ void p9__conn_flush_tx(struct p9_conn *c)
 		p9__req_free(r);
 	}
 	if (dead)
-		p9__conn_shutdown(c);
+		conn_kill(c);
 	else
 		p9__conn_rearm_read(c);
 	p9__conn_put(c);

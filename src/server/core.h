@@ -54,6 +54,7 @@ struct p9_req {
 	int done; /* reply queued (or dropped); under conn->lock */
 	int dropped; /* reply not to be sent */
 	size_t incap; /* capacity of inbuf when it is owned */
+	uint32_t reserve; /* reply bytes it may add (Tread, Treaddir); in conn->reserved */
 	struct p9_txbuf {
 		struct p9_txbuf *next;
 		struct p9_req *req; /* freed once written */
@@ -80,13 +81,16 @@ struct p9_conn {
 	struct p9_req *inflight;
 	unsigned ninflight;
 	unsigned nqueued; /* requests in the run queue not yet started */
+	size_t reserved; /* reply bytes in-flight requests may still add */
 	int dead; /* peer gone or protocol error: stop reading */
-	int read_paused; /* too many requests in flight or too many bytes to send */
+	int read_paused; /* too many requests in flight or too many bytes to send: no
+			  * read event armed, nobody reading */
+	int read_done; /* the read side's reference (being open) is dropped */
 	pthread_cond_t idle_cond; /* signalled when ninflight drops */
 
 	pthread_mutex_t tx_lock; /* tx queue and its writer */
 	struct p9_txbuf *tx_head, *tx_tail;
-	size_t tx_bytes;
+	size_t tx_bytes; /* memory held by queued replies (see tx_cost), not bytes to send */
 	int tx_armed; /* waiting for P9_OS_POLL_OUT */
 	int wfd_registered; /* wfd is in the poller */
 
@@ -153,7 +157,7 @@ void p9__conn_put(struct p9_conn *c);
 void p9__conn_send(struct p9_conn *c, struct p9_req *r); /* queue r's reply */
 void p9__conn_flush_tx(struct p9_conn *c);
 void p9__conn_rearm_read(struct p9_conn *c);
-void p9__conn_shutdown(struct p9_conn *c); /* the peer is gone: cancel, drop replies */
+void p9__conn_shutdown(struct p9_conn *c); /* at p9_server_free: kill, drop the read side */
 void p9__conn_cancel_all(struct p9_conn *c); /* interrupt every request in flight */
 
 /* req.c */

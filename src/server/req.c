@@ -81,6 +81,7 @@ static void unlink_inflight(struct p9_conn *c, struct p9_req *r)
 	if (r->next_inflight)
 		r->next_inflight->prev_inflight = r->prev_inflight;
 	c->ninflight--;
+	c->reserved -= r->reserve;
 }
 
 void p9__req_abandon(struct p9_req *r)
@@ -113,6 +114,9 @@ void p9__req_finish(struct p9_req *r)
 {
 	struct p9_conn *c = r->conn;
 	struct p9_req *flushers;
+	/* Sending (or dropping) r may free it and with it its reference on
+	 * c; ours keeps c until the end of this function. */
+	atomic_fetch_add(&c->refs, 1);
 	pthread_mutex_lock(&c->lock);
 	unlink_inflight(c, r);
 	r->done = 1;
@@ -123,11 +127,9 @@ void p9__req_finish(struct p9_req *r)
 		f->done = 1;
 	}
 	pthread_cond_broadcast(&c->idle_cond);
-	pthread_mutex_unlock(&c->lock);
-	/* Sending (or dropping) r may free it and with it its reference on
-	 * c; ours keeps c until the end of this function. */
-	atomic_fetch_add(&c->refs, 1);
-
+	/* The replies join the tx queue before c->lock is let go: a Tflush
+	 * that finds r done answers at once, and its Rflush must come after
+	 * r's reply, never before it (lock order: c->lock, then tx_lock). */
 	if (r->dropped)
 		p9__req_free(r);
 	else
@@ -139,11 +141,10 @@ void p9__req_finish(struct p9_req *r)
 		p9__conn_send(c, f);
 	}
 	/* Replies to a pipelined batch leave together: the request that
-	 * empties the connection's queue writes them all. Look only once
-	 * ours are queued: had we looked before, a request started after
-	 * that look could end and write before ours were queued, and
-	 * nobody would write ours (a reply lost until the next request). */
-	pthread_mutex_lock(&c->lock);
+	 * empties the connection's queue writes them all. The queue is
+	 * looked at after our replies are in the tx queue: looked at
+	 * earlier, a request still queued then could run, send and flush
+	 * before our replies were queued, leaving them unsent. */
 	int more_queued = c->nqueued > 0;
 	pthread_mutex_unlock(&c->lock);
 	if (!more_queued)

@@ -212,7 +212,7 @@ void p9_server_free(struct p9_server *s)
 	for (;;) {
 		pthread_mutex_lock(&s->conns_lock);
 		struct p9_conn *c = s->conns;
-		while (c && c->dead)
+		while (c && c->read_done)
 			c = c->next;
 		pthread_mutex_unlock(&s->conns_lock);
 		if (!c)

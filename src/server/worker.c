@@ -85,6 +85,14 @@ static void handle_event(struct p9_server *s, const struct p9_os_poll_event *ev)
 			int fd = p9_os_accept(l->fd, peer, sizeof(peer));
 			if (fd < 0)
 				break;
+			/* Past the cap a new client is hung up on at once:
+			 * those already served keep all they had. */
+			if ((unsigned)atomic_load(&s->nconns) >= s->cfg.max_connections) {
+				p9__log(1, "%s: refused: %u connections already", peer,
+					s->cfg.max_connections);
+				p9_os_stream_close(fd);
+				continue;
+			}
 			if (!p9__conn_new(s, fd, fd, peer))
 				p9_os_stream_close(fd);
 		}

@@ -67,7 +67,8 @@ HOSTEXP=${E2E_EXPORT:+/host$E2E_EXPORT}   # the export through QEMU's own virtfs
 ALL_CHECKS="create-write-read append truncate pwrite-offsets rename-over rename-dir-open
 unlink-open mkdir-rmdir symlink-readlink hardlink chmod chown utimes mkfifo mknod-dev
 large-file-write large-file-read big-dir xattr xattr-tools flock flock-2mounts
-posix-lock posix-lock-2mounts rm-rf-deep rm-rf-deep-gnu statfs host-view perm-nonroot metadata acl hidden-meta"
+posix-lock posix-lock-2mounts rm-rf-deep rm-rf-deep-gnu statfs host-view perm-nonroot metadata acl hidden-meta
+escape"
 
 mount_opts() {
   o="trans=tcp,port=$E2E_PORT,version=9p2000.L,msize=$E2E_MSIZE,cache=$E2E_CACHE,access=$E2E_ACCESS"
@@ -768,6 +769,45 @@ t_perm_nonroot() {
   fi
   case "$_o" in *"Permission denied"*) ;; *) fail "expected 'Permission denied', got '$_o'" ;; esac
   content secret 'secret' "root's file at end"
+}
+
+# Escapes planted on the host (issue 7; run-e2e makes the fixtures: the
+# host root is read-only here).  The guest resolves symlinks itself, in
+# its own namespace, where $E2E_RUNDIR does not exist; what matters is
+# that the server never resolves anything on the host.  Outside the
+# export, $E2E_RUNDIR/escape-outside holds "secret" and "inner"; in the
+# export, .e2e-escape.* are links to it, "..", /etc, a device, and a
+# directory "sw" that a host-side flipper swaps for a link to outside
+# while we read, create and list under it (between .e2e-escape.go and
+# .e2e-escape.stop).  run-e2e checks the outside directory afterwards.
+t_escape() {
+  E=$MNT/.e2e-escape
+  O=$E2E_RUNDIR/escape-outside
+  [ -L "$E.abs" ] || skip "no escape fixtures (run-e2e makes them)"
+  eq "$(readlink "$E.abs")" "$O" "readlink of the absolute link"
+  eq "$(readlink "$E.up")" ../../../../../../.. "readlink of the relative link"
+  eq "$(readlink "$E.etc")" /etc "readlink of /etc"
+  nrun cat "$E.abs/secret"
+  nrun sh -c "echo x > '$E.abs/planted'"
+  nrun mkdir "$E.abs/dir"
+  eq "$(cd "$MNT/.." && pwd)" "$(dirname "$MNT")" ".. above the mount root"
+  if [ "$E2E_SERVER_ROOT" = 1 ]; then
+    eq "$(st %F:%t:%T "$E.null")" "character special file:1:3" "host device seen as a device"
+  fi
+  rm -f "$E.stop"; : > "$E.go" || fail "cannot start the flipper"
+  end=$(($(date +%s) + 20)); n=0; seen=0
+  while [ "$(date +%s)" -lt $end ]; do
+    v=$(cat "$E.sw/inner" 2>/dev/null) && seen=$((seen + 1))
+    [ -z "$v" ] || [ "$v" = INNER ] || { : > "$E.stop"; fail "read '$v' through the swapped name"; }
+    echo x > "$E.sw/new$n" 2>/dev/null
+    ls "$E.sw" 2>/dev/null | grep -q secret && { : > "$E.stop"; fail "listed the outside directory"; }
+    n=$((n + 1))
+  done
+  : > "$E.stop"; sleep 1; rm -f "$E.go" "$E.stop"
+  [ $seen -gt 0 ] || fail "never read the inside file in $n rounds"
+  eq "$(ls "/host$O" | tr '\n' ' ')" "inner secret " "names outside after $n rounds"
+  content "/host$O/secret" 'SENTINEL' "the sentinel outside"
+  content "/host$O/inner" 'OUTSIDE' "the inner file outside"
 }
 
 # ---------------------------------------------------------------- runner

@@ -92,22 +92,30 @@ int p9__local_lcreate(struct p9_fs *fs, struct p9_fid *fid, struct p9_str name, 
 		      P9_DOTL_CREATE | (flags & P9_DOTL_EXCL);
 	if ((hf & 3) == P9_DOTL_NOACCESS)
 		hf = (hf & ~3u) | P9_DOTL_RDWR;
-	fd = lfs->model->create(lfs, dfd, nm, hf, mode, fid->cred, gid);
-	p9__node_fd_done(dfd, tmp);
-	if (fd < 0)
+	int created = 0;
+	fd = lfs->model->create(lfs, dfd, nm, hf, mode, fid->cred, gid, &created);
+	if (fd < 0) {
+		p9__node_fd_done(dfd, tmp);
 		return fd;
-	if ((e = p9_os_fstat(fd, &st)) < 0 || (e = p9__local_qid(lfs, &st, qid)) < 0) {
-		p9_os_close(fd);
-		return e;
 	}
 	/* The fid now names the new file; its node gets a handle of its own
 	 * (O_PATH, so that it never keeps the file open for writing). */
-	int pfd = p9_os_reopen(fd, P9_OS_O_PATH);
-	struct local_node *n = pfd < 0 ? NULL : p9__node_insert(&lfs->tree, lf->node, nm, pfd, &st);
+	struct local_node *n = NULL;
+	int pfd = -1;
+	if ((e = p9_os_fstat(fd, &st)) == 0 && (e = p9__local_qid(lfs, &st, qid)) == 0 &&
+	    (e = pfd = p9_os_reopen(fd, P9_OS_O_PATH)) >= 0 &&
+	    !(n = p9__node_insert(&lfs->tree, lf->node, nm, pfd, &st)))
+		e = -ENOMEM;
 	if (!n) {
+		/* The client hears of a failure: a file this call made must
+		 * not stay behind (nor, in mapped-file, its metadata). */
 		p9_os_close(fd);
-		return pfd < 0 ? pfd : -ENOMEM;
+		if (created)
+			lfs->model->unlink(lfs, dfd, nm, 0);
+		p9__node_fd_done(dfd, tmp);
+		return e;
 	}
+	p9__node_fd_done(dfd, tmp);
 	p9__node_put(&lfs->tree, lf->node);
 	lf->node = n;
 	lf->fd = fd;

@@ -129,9 +129,10 @@ struct local_model {
 
 	/* --- creating: a name in the directory dfd, for cred, group gid --- */
 	/* Create (or open: hflags are host P9_DOTL_* open flags with CREATE)
-	 * a regular file; returns its open handle. */
+	 * a regular file; returns its open handle, and in *created whether
+	 * this call made it (so a later failure may take it away again). */
 	int (*create)(struct local_fs *fs, int dfd, const char *name, uint32_t hflags,
-		      uint32_t mode, const struct p9_cred *cred, uint32_t gid);
+		      uint32_t mode, const struct p9_cred *cred, uint32_t gid, int *created);
 	int (*mkdir)(struct local_fs *fs, int dfd, const char *name, uint32_t mode,
 		     const struct p9_cred *cred, uint32_t gid);
 	/* mode carries the type (S_IFCHR, ...); rdev is Linux's encoding. */
@@ -310,7 +311,7 @@ int p9__host_xattr_map(struct local_fs *fs, const char *name, enum local_xattr_o
 int p9__host_xattr_list(struct local_fs *fs, const char *host, char *out);
 /* model_mapped.c: what both mapped models do, through meta_load/store. */
 int p9__mapped_create(struct local_fs *fs, int dfd, const char *name, uint32_t hflags,
-		      uint32_t mode, const struct p9_cred *cred, uint32_t gid);
+		      uint32_t mode, const struct p9_cred *cred, uint32_t gid, int *created);
 int p9__mapped_mkdir(struct local_fs *fs, int dfd, const char *name, uint32_t mode,
 		     const struct p9_cred *cred, uint32_t gid);
 int p9__mapped_mknod(struct local_fs *fs, int dfd, const char *name, uint32_t mode, uint64_t rdev,

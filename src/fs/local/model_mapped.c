@@ -48,11 +48,10 @@ static int store_new(struct local_fs *fs, int dfd, const char *name, int isdir,
 }
 
 int p9__mapped_create(struct local_fs *fs, int dfd, const char *name, uint32_t hflags,
-		      uint32_t mode, const struct p9_cred *cred, uint32_t gid)
+		      uint32_t mode, const struct p9_cred *cred, uint32_t gid, int *created)
 {
-	int created;
-	int fd = p9__host_open_create(dfd, name, hflags, fs->fmode, &created);
-	if (fd < 0 || !created)
+	int fd = p9__host_open_create(dfd, name, hflags, fs->fmode, created);
+	if (fd < 0 || !*created)
 		return fd; /* an existing file keeps its metadata */
 	struct local_meta m = { .mode = P9_S_IFREG | (mode & 07777) };
 	struct local_loc loc;

@@ -111,11 +111,11 @@ static int finish(owner_fn owner, int dfd, const char *name, int isdir, const st
 }
 
 static int create_as(owner_fn owner, int dfd, const char *name, uint32_t hflags, uint32_t mode,
-		     const struct p9_cred *cred, uint32_t gid)
+		     const struct p9_cred *cred, uint32_t gid, int *created)
 {
-	int created, e;
-	int fd = p9__host_open_create(dfd, name, hflags, mode & 07777, &created);
-	if (fd < 0 || !created)
+	int e;
+	int fd = p9__host_open_create(dfd, name, hflags, mode & 07777, created);
+	if (fd < 0 || !*created)
 		return fd;
 	if ((e = owner(fd, cred, gid)) < 0) {
 		p9_os_close(fd);
@@ -148,10 +148,10 @@ static int symlink_as(owner_fn owner, int dfd, const char *name, const char *tar
 
 /* The table entries: the same steps, with each model's owner step. */
 static int pt_create(struct local_fs *fs, int dfd, const char *name, uint32_t hflags, uint32_t mode,
-		     const struct p9_cred *cred, uint32_t gid)
+		     const struct p9_cred *cred, uint32_t gid, int *created)
 {
 	(void)fs;
-	return create_as(pt_owner, dfd, name, hflags, mode, cred, gid);
+	return create_as(pt_owner, dfd, name, hflags, mode, cred, gid, created);
 }
 
 static int pt_mkdir(struct local_fs *fs, int dfd, const char *name, uint32_t mode,
@@ -176,10 +176,10 @@ static int pt_symlink(struct local_fs *fs, int dfd, const char *name, const char
 }
 
 static int none_create(struct local_fs *fs, int dfd, const char *name, uint32_t hflags,
-		       uint32_t mode, const struct p9_cred *cred, uint32_t gid)
+		       uint32_t mode, const struct p9_cred *cred, uint32_t gid, int *created)
 {
 	(void)fs;
-	return create_as(none_owner, dfd, name, hflags, mode, cred, gid);
+	return create_as(none_owner, dfd, name, hflags, mode, cred, gid, created);
 }
 
 static int none_mkdir(struct local_fs *fs, int dfd, const char *name, uint32_t mode,

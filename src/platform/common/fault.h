@@ -8,6 +8,7 @@
 #ifndef P9_PLATFORM_COMMON_FAULT_H
 #define P9_PLATFORM_COMMON_FAULT_H
 
+#include <errno.h>
 #include <stdatomic.h>
 
 #include "platform/platform.h"
@@ -29,7 +30,13 @@ static inline int p9__fault(enum p9_os_call call)
 {
 	if (atomic_load_explicit(&p9__faults[call].err, memory_order_relaxed) == 0)
 		return 0;
-	return p9__fault_hit(call);
+	int f = p9__fault_hit(call);
+	/* An injected EINTR is a host call interrupted by a signal, retried
+	 * like a real one, except by waiting locks: only they let EINTR out
+	 * (a Tflush interrupts them). */
+	while (f == -EINTR && call != P9_OS_CALL_LOCK)
+		f = p9__fault_hit(call);
+	return f;
 }
 
 /* A fault result as a wrapper's return value: SHORT means "go ahead" for

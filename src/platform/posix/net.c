@@ -228,6 +228,11 @@ int p9_os_stream_close(int fd)
 	return close(fd) < 0 ? -errno : 0;
 }
 
+int p9_os_stream_shutdown(int fd)
+{
+	return shutdown(fd, SHUT_RDWR) < 0 ? -errno : 0;
+}
+
 ssize_t p9_os_stream_read(int fd, void *buf, size_t len)
 {
 	ssize_t n;

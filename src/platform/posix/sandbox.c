@@ -204,7 +204,8 @@ int p9__sandbox_enter(const struct p9_os_confine *c, const char **err)
 /* Every call the server makes once it serves: what strace -f saw after
  * p9_os_confine over the kernel-client and CLI suites, plus the calls of
  * paths those runs may miss (waiting locks: timer_*, rt_sigreturn; the
- * logs: write; realloc: mremap; exit) and the names another glibc or
+ * logs: write; realloc: mremap; exit; a connection killed while its
+ * reader waits: shutdown) and the names another glibc or
  * architecture uses for the same functions (clone, epoll_pwait, ppoll,
  * fchmodat2, renameat2, fstat); names this architecture lacks are
  * skipped. Kept sorted. */
@@ -219,7 +220,7 @@ static const char *const allowed[] = {
 	"newfstatat", "openat", "poll", "ppoll", "pread64", "pwrite64", "read", "readlinkat",
 	"removexattr", "renameat", "renameat2", "restart_syscall", "rseq", "rt_sigaction",
 	"rt_sigprocmask", "rt_sigreturn", "sendmsg", "set_robust_list", "setfsgid", "setfsuid",
-	"setgroups", "setsockopt", "setxattr", "statx", "symlinkat", "timer_create",
+	"setgroups", "setsockopt", "setxattr", "shutdown", "statx", "symlinkat", "timer_create",
 	"timer_delete", "timer_settime", "truncate", "unlink", "unlinkat", "utimensat",
 	"write", "writev",
 };

@@ -359,6 +359,11 @@ int p9_os_stream_close(int fd)
 	return closesocket(sock_of(fd)) != 0 ? last_err() : 0;
 }
 
+int p9_os_stream_shutdown(int fd)
+{
+	return shutdown(sock_of(fd), SD_BOTH) != 0 ? last_err() : 0;
+}
+
 ssize_t p9_os_stream_read(int fd, void *buf, size_t len)
 {
 	int n = recv(sock_of(fd), buf, len > INT_MAX ? INT_MAX : (int)len, 0);
