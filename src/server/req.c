@@ -122,7 +122,6 @@ void p9__req_finish(struct p9_req *r)
 		unlink_inflight(c, f);
 		f->done = 1;
 	}
-	int more_queued = c->nqueued > 0;
 	pthread_cond_broadcast(&c->idle_cond);
 	pthread_mutex_unlock(&c->lock);
 	/* Sending (or dropping) r may free it and with it its reference on
@@ -140,7 +139,14 @@ void p9__req_finish(struct p9_req *r)
 		p9__conn_send(c, f);
 	}
 	/* Replies to a pipelined batch leave together: the request that
-	 * empties the connection's queue writes them all. */
+	 * empties the connection's queue writes them all. The queue is looked
+	 * at only once our replies are in the tx queue: a request still queued
+	 * then will write them when it ends; looked at before, that request
+	 * could end and write between the look and our queueing, and our
+	 * replies would wait, unwritten, for whatever request came next. */
+	pthread_mutex_lock(&c->lock);
+	int more_queued = c->nqueued > 0;
+	pthread_mutex_unlock(&c->lock);
 	if (!more_queued)
 		p9__conn_flush_tx(c);
 	p9__conn_put(c);
@@ -202,6 +208,9 @@ int p9_wait_begin(struct p9_wait *w)
 	}
 	r->thread = p9_os_thread_self();
 	pthread_mutex_unlock(&c->lock);
+	/* Replies held back for this batch (see p9__req_finish) must not
+	 * wait for a wait that may never end. */
+	p9__conn_flush_tx(c);
 	p9__wait_blocking_begin(c->srv);
 	return 0;
 }
