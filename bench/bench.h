@@ -87,11 +87,12 @@ double hist_quantile(const struct hist *h, double q);
 
 /* The server's counters from /proc: CPU in clock ticks (utime + stime of
  * the whole process, exited threads included) and context switches summed
- * over its live threads. ok is 0 when /proc could not be read. */
+ * over its live threads, and minor page faults. ok is 0 when /proc could not be read. */
 struct srv_sample {
 	int ok;
 	uint64_t ticks;
 	uint64_t csw;
+	uint64_t minflt; /* minor page faults (field 10): buffers faulted in */
 };
 void srv_sample_read(pid_t pid, struct srv_sample *s);
 

@@ -376,13 +376,14 @@ int main(int argc, char **argv)
 	double p50 = lat ? hist_quantile(lat, 0.50) / 1e3 : 0;
 	double p99 = lat ? hist_quantile(lat, 0.99) / 1e3 : 0;
 	double tck = (double)sysconf(_SC_CLK_TCK);
-	double srv_us = -1, cpu_op = -1, csw_op = -1, srv_pct = -1;
+	double srv_us = -1, cpu_op = -1, csw_op = -1, flt_op = -1, srv_pct = -1;
 	if (s0.ok && s1.ok) {
 		srv_us = (double)(s1.ticks - s0.ticks) / tck * 1e6;
 		srv_pct = srv_us / (secs * 1e6) * 100;
 		if (ops) {
 			cpu_op = srv_us / (double)ops;
 			csw_op = (double)(s1.csw - s0.csw) / (double)ops;
+			flt_op = (double)(s1.minflt - s0.minflt) / (double)ops;
 		}
 	}
 	double cli_op = ops ? (cpu1 - cpu0) / (double)ops : -1;
@@ -406,7 +407,8 @@ int main(int argc, char **argv)
 	printf("RESULT server=%s workload=%s c=%d d=%d msize=%u bs=%u secs=%.3f ops=%llu "
 	       "ops_per_s=%.1f mb_per_s=%.2f entries_per_s=%.0f entries_per_scan=%llu "
 	       "p50_us=%.1f p99_us=%.1f cpu_us_per_op=%.3f csw_per_op=%.3f srv_cpu_pct=%.1f "
-	       "cli_cpu_us_per_op=%.3f msgs_per_op=%.2f unlink=%s errors=%llu lost=%llu fatal=%d\n",
+	       "cli_cpu_us_per_op=%.3f msgs_per_op=%.2f unlink=%s errors=%llu lost=%llu fatal=%d "
+	       "faults_per_op=%.3f\n",
 	       o->label, wl, o->conns, o->depth, msize, is_io ? bs : 0, secs,
 	       (unsigned long long)ops, ops_s, mb_s, ent_s,
 	       (unsigned long long)(is_dir ? per_scan : 0), p50, p99, cpu_op, csw_op, srv_pct,
@@ -414,7 +416,7 @@ int main(int argc, char **argv)
 	       o->wl != WL_CREATE ? "-"
 	       : use_remove       ? "remove"
 	                          : "unlinkat",
-	       (unsigned long long)errors, (unsigned long long)lost, fatal);
+	       (unsigned long long)errors, (unsigned long long)lost, fatal, flt_op);
 	fflush(stdout);
 	free(lat);
 	free(cs);
