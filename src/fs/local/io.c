@@ -100,13 +100,16 @@ int p9__local_lcreate(struct p9_fs *fs, struct p9_fid *fid, struct p9_str name, 
 		p9_os_close(fd);
 		return e;
 	}
-	/* The fid now names the new file; its node gets a handle of its own
-	 * (O_PATH, so that it never keeps the file open for writing). */
-	int pfd = p9_os_reopen(fd, P9_OS_O_PATH);
-	struct local_node *n = pfd < 0 ? NULL : p9__node_insert(&lfs->tree, lf->node, nm, pfd, &st);
+	/* The fid now names the new file. Its node gets no O_PATH handle of
+	 * its own yet: while the fid is open its fd serves, and most created
+	 * files are written, clunked and forgotten. The node opens a handle
+	 * the first time something needs one (p9__node_fd); an unlink through
+	 * us pins one first (p9__node_pin). That saves a reopen through
+	 * /proc, its fstat and a close per create. */
+	struct local_node *n = p9__node_insert(&lfs->tree, lf->node, nm, -1, &st);
 	if (!n) {
 		p9_os_close(fd);
-		return pfd < 0 ? pfd : -ENOMEM;
+		return -ENOMEM;
 	}
 	p9__node_put(&lfs->tree, lf->node);
 	lf->node = n;
