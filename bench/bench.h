@@ -60,10 +60,14 @@ struct bench_opts {
 	uint32_t dir_entries;
 	pid_t server_pid;
 	int setup;
-	int header; /* print the human table's header line */
+	int header;                               /* print the human table's header line */
+	int scale_conns, scale_fids, scale_write; /* --scale-* (scale.c) */
 };
 
 extern struct bench_opts bench_opt;
+
+/* scale.c: the --scale-* figures; 0 when every check passed. */
+int bench_scale(const struct bench_opts *o);
 
 /* 0 warm-up, 1 measured window, 2 stop: start no new operation. */
 enum { PHASE_WARM, PHASE_MEASURE, PHASE_STOP };

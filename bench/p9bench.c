@@ -58,6 +58,11 @@ static void usage(FILE *f)
 	           "      --file-size BYTES    size of big and wbig (default 256M; K/M/G)\n"
 	           "      --dir-entries N      entries of dir10k (default 10000)\n"
 	           "      --header             print the table header first\n"
+	           "      --scale-conns N      N idle attached connections: the server's\n"
+	           "                           RSS and fds per connection (with -p)\n"
+	           "      --scale-fids N       N fids on one connection: RSS per fid\n"
+	           "      --scale-write        --scale-conns: one msize-24 Twrite to wbig\n"
+	           "                           on each connection before it idles\n"
 	           "  -h, --help               this text\n");
 }
 
@@ -115,6 +120,9 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		OPT_FSIZE,
 		OPT_DENT,
 		OPT_HEADER,
+		OPT_SCONNS,
+		OPT_SFIDS,
+		OPT_SWRITE,
 	};
 	static const struct option opts[] = {
 	        {"addr", required_argument, 0, 'a'},
@@ -131,6 +139,9 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	        {"file-size", required_argument, 0, OPT_FSIZE},
 	        {"dir-entries", required_argument, 0, OPT_DENT},
 	        {"header", no_argument, 0, OPT_HEADER},
+	        {"scale-conns", required_argument, 0, OPT_SCONNS},
+	        {"scale-fids", required_argument, 0, OPT_SFIDS},
+	        {"scale-write", no_argument, 0, OPT_SWRITE},
 	        {"help", no_argument, 0, 'h'},
 	        {0, 0, 0, 0},
 	};
@@ -223,6 +234,19 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		case OPT_HEADER:
 			o->header = 1;
 			break;
+		case OPT_SCONNS:
+			if (parse_pos(optarg, 1000000, &v) < 0)
+				return bad("connection count", optarg);
+			o->scale_conns = (int)v;
+			break;
+		case OPT_SFIDS:
+			if (parse_pos(optarg, 10000000, &v) < 0)
+				return bad("fid count", optarg);
+			o->scale_fids = (int)v;
+			break;
+		case OPT_SWRITE:
+			o->scale_write = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -238,7 +262,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		usage(stderr);
 		return 2;
 	}
-	if (!o->setup && !o->have_wl) {
+	if (!o->setup && !o->have_wl && !o->scale_conns && !o->scale_fids) {
 		fprintf(stderr, "p9bench: nothing to do: give --workload and/or --setup\n");
 		return 2;
 	}
@@ -282,8 +306,13 @@ int main(int argc, char **argv)
 	if (o->setup) {
 		if (bench_setup(o) < 0)
 			return 1;
-		if (!o->have_wl)
+		if (!o->have_wl && !o->scale_conns && !o->scale_fids)
 			return 0;
+	}
+	if (o->scale_conns || o->scale_fids) {
+		if (!o->server_pid)
+			fprintf(stderr, "p9bench: --scale-* without -p: no server figures\n");
+		return bench_scale(o);
 	}
 
 	struct bconn *cs = calloc((size_t)o->conns, sizeof(*cs));
