@@ -3,7 +3,8 @@
  * tearing down.
  *
  * Receive side: the connection's read event is one-shot, so exactly one
- * thread reads at a time and owns rbuf. It cuts complete messages out,
+ * thread reads at a time and owns rbuf (NULL between read events when it
+ * was a large one: idle connections do not hold big buffers). It cuts complete messages out,
  * turns each into a request and queues the batch; it re-arms the read
  * event only while the connection has room (fewer than max_requests in
  * flight and less than TX_LIMIT bytes waiting to be sent): a client that
@@ -292,6 +293,16 @@ void p9__conn_on_readable(struct p9_conn *c)
 	struct p9_req *batch[BATCH_MAX];
 	unsigned n = 0;
 	int eof = 0, pause = 0, err = 0;
+	if (!c->rbuf) {
+		/* released while idle: take one of the size it had */
+		size_t cap;
+		if (!(c->rbuf = p9__buf_get(c->rcap, &cap))) {
+			p9__log(1, "%s: no memory for a receive buffer; closing", c->peer);
+			p9__conn_shutdown(c);
+			return;
+		}
+		c->rcap = cap;
+	}
 	for (;;) {
 		/* Cut what is buffered. A Tversion is a barrier: everything
 		 * before it is launched, it runs here (it waits for those to
@@ -327,6 +338,14 @@ void p9__conn_on_readable(struct p9_conn *c)
 		c->rlen += (size_t)got;
 	}
 	launch(c, batch, n, 1, &pause);
+	/* A large receive buffer (grown for big messages) goes back to the
+	 * pool whenever the connection has nothing buffered: an idle
+	 * connection then holds none, and a busy one gets it back from the
+	 * pool with the next read event. rcap keeps its size. */
+	if (!eof && c->rlen == 0 && c->rcap > RBUF_INITIAL) {
+		p9__buf_put(c->rbuf, c->rcap);
+		c->rbuf = NULL;
+	}
 	if (eof)
 		p9__conn_shutdown(c);
 	else if (!pause)
