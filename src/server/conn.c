@@ -73,6 +73,7 @@ struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *
 	pthread_mutex_init(&c->fid_lock, NULL);
 	pthread_cond_init(&c->idle_cond, NULL);
 	atomic_init(&c->refs, 1);
+	atomic_init(&c->nqueued, 0);
 	atomic_fetch_add(&s->nconns, 1);
 	pthread_mutex_lock(&s->conns_lock);
 	c->next = s->conns;
@@ -274,7 +275,7 @@ static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int que
 		c->inflight = r;
 	}
 	c->ninflight += n;
-	c->nqueued += n;
+	atomic_fetch_add(&c->nqueued, n);
 	*pause = !has_room(c);
 	if (*pause)
 		c->read_paused = 1;

@@ -80,7 +80,10 @@ struct p9_conn {
 	pthread_mutex_t lock; /* inflight list, counters, flags below */
 	struct p9_req *inflight;
 	unsigned ninflight;
-	unsigned nqueued; /* requests in the run queue not yet started */
+	/* Requests in the run queue not yet started: added under lock by the
+	 * reader, taken off atomically by whoever starts one, read without
+	 * lock by p9__req_finish (see there). */
+	atomic_uint nqueued;
 	int dead; /* peer gone or protocol error: stop reading */
 	int read_paused; /* too many requests in flight or too many bytes to send */
 	pthread_cond_t idle_cond; /* signalled when ninflight drops */

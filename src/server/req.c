@@ -89,7 +89,7 @@ void p9__req_abandon(struct p9_req *r)
 	struct p9_req *flushers;
 	pthread_mutex_lock(&c->lock);
 	unlink_inflight(c, r);
-	c->nqueued--;
+	atomic_fetch_sub(&c->nqueued, 1);
 	flushers = r->flushers;
 	for (struct p9_req *f = flushers; f; f = f->next_flusher)
 		unlink_inflight(c, f);
@@ -143,11 +143,11 @@ void p9__req_finish(struct p9_req *r)
 	 * at only once our replies are in the tx queue: a request still queued
 	 * then will write them when it ends; looked at before, that request
 	 * could end and write between the look and our queueing, and our
-	 * replies would wait, unwritten, for whatever request came next. */
-	pthread_mutex_lock(&c->lock);
-	int more_queued = c->nqueued > 0;
-	pthread_mutex_unlock(&c->lock);
-	if (!more_queued)
+	 * replies would wait, unwritten, for whatever request came next.
+	 * No lock is needed for the look: if that request's writer took
+	 * tx_lock before ours was released, its decrement of nqueued happened
+	 * before our look, which then cannot see the older count. */
+	if (atomic_load(&c->nqueued) == 0)
 		p9__conn_flush_tx(c);
 	p9__conn_put(c);
 }
@@ -190,10 +190,7 @@ void p9__req_respond(struct p9_req *r, int err)
 
 void p9__req_run(struct p9_req *r)
 {
-	struct p9_conn *c = r->conn;
-	pthread_mutex_lock(&c->lock);
-	c->nqueued--;
-	pthread_mutex_unlock(&c->lock);
+	atomic_fetch_sub(&r->conn->nqueued, 1);
 	p9__dispatch(r);
 }
 

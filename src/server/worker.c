@@ -12,8 +12,8 @@
  * so with p9__wait_blocking_begin; if that leaves too few workers free,
  * another is started, so waits cannot starve the pool.
  *
- * Locks: runq_lock protects runq_head/tail and conn->nqueued of queued
- * requests; threads_lock protects threads[].
+ * Locks: runq_lock protects runq_head/tail; threads_lock protects
+ * threads[].
  */
 #include <errno.h>
 #include <stdint.h>
