@@ -313,6 +313,11 @@ void p9__conn_on_readable(struct p9_conn *c)
 		if (n && is_version(batch[n - 1])) {
 			struct p9_req *v = batch[--n];
 			launch(c, batch, n, 1, &pause);
+			/* p9__runq_push leaves one request for its caller, but
+			 * this caller is about to wait for them in the Tversion:
+			 * a worker asleep in epoll must take them. */
+			if (n == 1)
+				p9__runq_wake(c->srv);
 			n = 0;
 			launch(c, &v, 1, 0, &pause);
 			p9__req_run(v);

@@ -56,6 +56,12 @@ void p9__runq_push(struct p9_server *s, struct p9_req **reqs, unsigned n)
 		wake_one(s);
 }
 
+void p9__runq_wake(struct p9_server *s)
+{
+	if (atomic_load_explicit(&s->nidle, memory_order_relaxed) > 0)
+		wake_one(s);
+}
+
 static struct p9_req *runq_pop(struct p9_server *s, int *more)
 {
 	struct p9_req *r;
