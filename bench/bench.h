@@ -60,10 +60,14 @@ struct bench_opts {
 	uint32_t dir_entries;
 	pid_t server_pid;
 	int setup;
-	int header; /* print the human table's header line */
+	int header;                               /* print the human table's header line */
+	int scale_conns, scale_fids, scale_write; /* --scale-* (scale.c) */
 };
 
 extern struct bench_opts bench_opt;
+
+/* scale.c: the --scale-* figures; 0 when every check passed. */
+int bench_scale(const struct bench_opts *o);
 
 /* 0 warm-up, 1 measured window, 2 stop: start no new operation. */
 enum { PHASE_WARM, PHASE_MEASURE, PHASE_STOP };
@@ -87,11 +91,12 @@ double hist_quantile(const struct hist *h, double q);
 
 /* The server's counters from /proc: CPU in clock ticks (utime + stime of
  * the whole process, exited threads included) and context switches summed
- * over its live threads. ok is 0 when /proc could not be read. */
+ * over its live threads, and minor page faults. ok is 0 when /proc could not be read. */
 struct srv_sample {
 	int ok;
 	uint64_t ticks;
 	uint64_t csw;
+	uint64_t minflt; /* minor page faults (field 10): buffers faulted in */
 };
 void srv_sample_read(pid_t pid, struct srv_sample *s);
 

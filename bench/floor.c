@@ -24,6 +24,11 @@
  * per operation (fs + net); the plain figures are the file system alone
  * (fs). --depth 1 gives the ping-pong of a client with one request out.
  *
+ * --stream measures the pipe a big reply travels through instead: one
+ * thread sends bs-sized chunks over loopback TCP (then a Unix socket) as
+ * fast as the other receives them; the MB/s is what 1 MiB Rreads over
+ * that transport could reach at best (issue 6: p9d >= 90% of it).
+ *
  * Output per workload: a table row, and a line
  *   FLOOR mode=fs|net workload=... ops=... us_per_op=... cpu_us_per_op=...
  * cpu is the measuring thread's own CPU time (CLOCK_THREAD_CPUTIME_ID);
@@ -43,6 +48,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -450,6 +456,76 @@ static void run(const struct wl *w, double seconds, int header, int net_depth, s
 	free(nbuf);
 }
 
+/* --stream: the sender thread, until the receiver shuts the socket down. */
+static void *stream_send(void *arg)
+{
+	struct net *n = arg;
+	while (send_full(n->peer_fd, n->buf, n->bufsz) == 0)
+		;
+	return NULL;
+}
+
+static void stream(const char *transport, double seconds)
+{
+	struct net n;
+	memset(&n, 0, sizeof(n));
+	if (strcmp(transport, "tcp") == 0) {
+		int one = 1;
+		struct sockaddr_in a;
+		socklen_t alen = sizeof(a);
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0 ||
+		    getsockname(l, (struct sockaddr *)&a, &alen) < 0)
+			die("loopback listen");
+		n.peer_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (n.peer_fd < 0 || connect(n.peer_fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			die("loopback connect");
+		n.fd = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+		if (n.fd < 0)
+			die("loopback accept");
+		close(l);
+		setsockopt(n.peer_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	} else {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			die("socketpair");
+		n.fd = sv[0];
+		n.peer_fd = sv[1];
+	}
+	n.bufsz = bs_seq;
+	n.buf = malloc(bs_seq);
+	uint8_t *rbuf = malloc(bs_seq);
+	if (!n.buf || !rbuf)
+		die("malloc");
+	memset(n.buf, 0x5a, bs_seq);
+	memset(rbuf, 0, bs_seq);
+	if (pthread_create(&n.th, NULL, stream_send, &n) != 0)
+		die("pthread_create");
+	uint64_t warm_end = now_ns() + 100000000ull, bytes = 0, t;
+	while (now_ns() < warm_end)
+		if (recv_full(n.fd, rbuf, bs_seq) < 0)
+			die("stream recv");
+	uint64_t t0 = now_ns(), end = t0 + (uint64_t)(seconds * 1e9);
+	do {
+		if (recv_full(n.fd, rbuf, bs_seq) < 0)
+			die("stream recv");
+		bytes += bs_seq;
+	} while ((t = now_ns()) < end);
+	shutdown(n.fd, SHUT_RDWR);
+	pthread_join(n.th, NULL);
+	close(n.fd);
+	close(n.peer_fd);
+	free(n.buf);
+	free(rbuf);
+	double mbs = (double)bytes / ((double)(t - t0) / 1e9) / 1e6;
+	printf("stream %-4s bs %zu: %.0f MB/s\n", transport, bs_seq, mbs);
+	printf("STREAM transport=%s bs=%zu mb_per_s=%.1f\n", transport, bs_seq, mbs);
+	fflush(stdout);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: floor --dir EXPORT [-t SECONDS] [--bs N] [--net [--depth D]]\n"
@@ -460,17 +536,20 @@ static void usage(FILE *f)
 	           "  --net       also move the workload's 9P messages over loopback TCP\n"
 	           "  --depth D   requests the peer keeps in flight with --net (default 8)\n"
 	           "  --msize N   msize for readdir's message count with --net (default 65536)\n"
-	           "  --both      each workload twice: fs alone, then with --net\n");
+	           "  --both      each workload twice: fs alone, then with --net\n"
+	           "  --stream    instead: one-way stream of bs chunks over loopback TCP\n"
+	           "              and a Unix socket (MB/s), the ceiling for big reads\n");
 }
 
 int main(int argc, char **argv)
 {
-	enum { OPT_NET = 256, OPT_DEPTH, OPT_MSIZE, OPT_BOTH };
+	enum { OPT_NET = 256, OPT_DEPTH, OPT_MSIZE, OPT_BOTH, OPT_STREAM };
 	static const struct option opts[] = {
 	        {"dir", required_argument, 0, 'D'},
 	        {"bs", required_argument, 0, 'b'},
 	        {"net", no_argument, 0, OPT_NET},
 	        {"both", no_argument, 0, OPT_BOTH},
+	        {"stream", no_argument, 0, OPT_STREAM},
 	        {"depth", required_argument, 0, OPT_DEPTH},
 	        {"msize", required_argument, 0, OPT_MSIZE},
 	        {"help", no_argument, 0, 'h'},
@@ -478,7 +557,7 @@ int main(int argc, char **argv)
 	};
 	const char *dir = NULL;
 	double seconds = 1;
-	int net = 0, both = 0, depth = 8;
+	int net = 0, both = 0, depth = 8, streams = 0;
 	size_t msize = 65536;
 	char *end;
 	int ch;
@@ -507,6 +586,9 @@ int main(int argc, char **argv)
 		case OPT_BOTH:
 			both = 1;
 			break;
+		case OPT_STREAM:
+			streams = 1;
+			break;
 		case OPT_DEPTH:
 			depth = (int)strtol(optarg, &end, 10);
 			if (*end || depth < 1 || depth > 1024) {
@@ -528,6 +610,11 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (streams) {
+		stream("tcp", seconds);
+		stream("unix", seconds);
+		return 0;
 	}
 	if (!dir) {
 		usage(stderr);

@@ -58,6 +58,11 @@ static void usage(FILE *f)
 	           "      --file-size BYTES    size of big and wbig (default 256M; K/M/G)\n"
 	           "      --dir-entries N      entries of dir10k (default 10000)\n"
 	           "      --header             print the table header first\n"
+	           "      --scale-conns N      N idle attached connections: the server's\n"
+	           "                           RSS and fds per connection (with -p)\n"
+	           "      --scale-fids N       N fids on one connection: RSS per fid\n"
+	           "      --scale-write        --scale-conns: one msize-24 Twrite to wbig\n"
+	           "                           on each connection before it idles\n"
 	           "  -h, --help               this text\n");
 }
 
@@ -115,6 +120,9 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		OPT_FSIZE,
 		OPT_DENT,
 		OPT_HEADER,
+		OPT_SCONNS,
+		OPT_SFIDS,
+		OPT_SWRITE,
 	};
 	static const struct option opts[] = {
 	        {"addr", required_argument, 0, 'a'},
@@ -131,6 +139,9 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	        {"file-size", required_argument, 0, OPT_FSIZE},
 	        {"dir-entries", required_argument, 0, OPT_DENT},
 	        {"header", no_argument, 0, OPT_HEADER},
+	        {"scale-conns", required_argument, 0, OPT_SCONNS},
+	        {"scale-fids", required_argument, 0, OPT_SFIDS},
+	        {"scale-write", no_argument, 0, OPT_SWRITE},
 	        {"help", no_argument, 0, 'h'},
 	        {0, 0, 0, 0},
 	};
@@ -223,6 +234,19 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		case OPT_HEADER:
 			o->header = 1;
 			break;
+		case OPT_SCONNS:
+			if (parse_pos(optarg, 1000000, &v) < 0)
+				return bad("connection count", optarg);
+			o->scale_conns = (int)v;
+			break;
+		case OPT_SFIDS:
+			if (parse_pos(optarg, 10000000, &v) < 0)
+				return bad("fid count", optarg);
+			o->scale_fids = (int)v;
+			break;
+		case OPT_SWRITE:
+			o->scale_write = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -238,7 +262,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		usage(stderr);
 		return 2;
 	}
-	if (!o->setup && !o->have_wl) {
+	if (!o->setup && !o->have_wl && !o->scale_conns && !o->scale_fids) {
 		fprintf(stderr, "p9bench: nothing to do: give --workload and/or --setup\n");
 		return 2;
 	}
@@ -282,8 +306,13 @@ int main(int argc, char **argv)
 	if (o->setup) {
 		if (bench_setup(o) < 0)
 			return 1;
-		if (!o->have_wl)
+		if (!o->have_wl && !o->scale_conns && !o->scale_fids)
 			return 0;
+	}
+	if (o->scale_conns || o->scale_fids) {
+		if (!o->server_pid)
+			fprintf(stderr, "p9bench: --scale-* without -p: no server figures\n");
+		return bench_scale(o);
 	}
 
 	struct bconn *cs = calloc((size_t)o->conns, sizeof(*cs));
@@ -376,13 +405,14 @@ int main(int argc, char **argv)
 	double p50 = lat ? hist_quantile(lat, 0.50) / 1e3 : 0;
 	double p99 = lat ? hist_quantile(lat, 0.99) / 1e3 : 0;
 	double tck = (double)sysconf(_SC_CLK_TCK);
-	double srv_us = -1, cpu_op = -1, csw_op = -1, srv_pct = -1;
+	double srv_us = -1, cpu_op = -1, csw_op = -1, flt_op = -1, srv_pct = -1;
 	if (s0.ok && s1.ok) {
 		srv_us = (double)(s1.ticks - s0.ticks) / tck * 1e6;
 		srv_pct = srv_us / (secs * 1e6) * 100;
 		if (ops) {
 			cpu_op = srv_us / (double)ops;
 			csw_op = (double)(s1.csw - s0.csw) / (double)ops;
+			flt_op = (double)(s1.minflt - s0.minflt) / (double)ops;
 		}
 	}
 	double cli_op = ops ? (cpu1 - cpu0) / (double)ops : -1;
@@ -406,7 +436,8 @@ int main(int argc, char **argv)
 	printf("RESULT server=%s workload=%s c=%d d=%d msize=%u bs=%u secs=%.3f ops=%llu "
 	       "ops_per_s=%.1f mb_per_s=%.2f entries_per_s=%.0f entries_per_scan=%llu "
 	       "p50_us=%.1f p99_us=%.1f cpu_us_per_op=%.3f csw_per_op=%.3f srv_cpu_pct=%.1f "
-	       "cli_cpu_us_per_op=%.3f msgs_per_op=%.2f unlink=%s errors=%llu lost=%llu fatal=%d\n",
+	       "cli_cpu_us_per_op=%.3f msgs_per_op=%.2f unlink=%s errors=%llu lost=%llu fatal=%d "
+	       "faults_per_op=%.3f\n",
 	       o->label, wl, o->conns, o->depth, msize, is_io ? bs : 0, secs,
 	       (unsigned long long)ops, ops_s, mb_s, ent_s,
 	       (unsigned long long)(is_dir ? per_scan : 0), p50, p99, cpu_op, csw_op, srv_pct,
@@ -414,7 +445,7 @@ int main(int argc, char **argv)
 	       o->wl != WL_CREATE ? "-"
 	       : use_remove       ? "remove"
 	                          : "unlinkat",
-	       (unsigned long long)errors, (unsigned long long)lost, fatal);
+	       (unsigned long long)errors, (unsigned long long)lost, fatal, flt_op);
 	fflush(stdout);
 	free(lat);
 	free(cs);

@@ -92,6 +92,8 @@ void srv_sample_read(pid_t pid, struct srv_sample *s)
 	char *save = NULL;
 	for (char *tok = strtok_r(p, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		field++;
+		if (field == 10)
+			s->minflt = strtoull(tok, NULL, 10);
 		if (field == 14)
 			ut = strtoull(tok, NULL, 10);
 		if (field == 15) {

@@ -3,7 +3,8 @@
  * tearing down.
  *
  * Receive side: the connection's read event is one-shot, so exactly one
- * thread reads at a time and owns rbuf. It cuts complete messages out,
+ * thread reads at a time and owns rbuf (NULL between read events when it
+ * was a large one: idle connections do not hold big buffers). It cuts complete messages out,
  * turns each into a request and queues the batch; it re-arms the read
  * event only while the connection has room (fewer than max_requests in
  * flight and less than TX_LIMIT bytes waiting to be sent): a client that
@@ -72,6 +73,7 @@ struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *
 	pthread_mutex_init(&c->fid_lock, NULL);
 	pthread_cond_init(&c->idle_cond, NULL);
 	atomic_init(&c->refs, 1);
+	atomic_init(&c->nqueued, 0);
 	atomic_fetch_add(&s->nconns, 1);
 	pthread_mutex_lock(&s->conns_lock);
 	c->next = s->conns;
@@ -344,7 +346,7 @@ static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int que
 		c->inflight = r;
 	}
 	c->ninflight += n;
-	c->nqueued += n;
+	atomic_fetch_add(&c->nqueued, n);
 	for (unsigned i = 0; i < n; i++)
 		c->reserved += batch[i]->reserve;
 	pthread_mutex_unlock(&c->lock);
@@ -362,6 +364,16 @@ void p9__conn_on_readable(struct p9_conn *c)
 	struct p9_req *batch[BATCH_MAX];
 	unsigned n;
 	int eof = 0, err = 0;
+	if (!c->rbuf) {
+		/* released while idle: take one of the size it had */
+		size_t cap;
+		if (!(c->rbuf = p9__buf_get(c->rcap, &cap))) {
+			p9__log(1, "%s: no memory for a receive buffer; closing", c->peer);
+			p9__conn_shutdown(c);
+			return;
+		}
+		c->rcap = cap;
+	}
 again:
 	n = 0;
 	pthread_mutex_lock(&c->lock);
@@ -377,6 +389,11 @@ again:
 		if (n && is_version(batch[n - 1])) {
 			struct p9_req *v = batch[--n];
 			launch(c, batch, n, 1);
+			/* p9__runq_push leaves one request for its caller, but
+			 * this caller is about to wait for them in the Tversion:
+			 * a worker asleep in the poller must take them. */
+			if (n == 1)
+				p9__runq_wake(c->srv);
 			n = 0;
 			launch(c, &v, 1, 0);
 			p9__req_run(v);
@@ -403,6 +420,14 @@ again:
 		c->rlen += (size_t)got;
 	}
 	launch(c, batch, n, 1);
+	/* A large receive buffer (grown for big messages) goes back to the
+	 * pool whenever the connection has nothing buffered: an idle
+	 * connection then holds none, and a busy one gets it back from the
+	 * pool with the next read event. rcap keeps its size. */
+	if (!eof && c->rlen == 0 && c->rcap > RBUF_INITIAL) {
+		p9__buf_put(c->rbuf, c->rcap);
+		c->rbuf = NULL;
+	}
 	if (eof)
 		conn_kill(c);
 	/* Read on, pause, or (dead) let go of c: decided under the lock, so

@@ -80,7 +80,10 @@ struct p9_conn {
 	pthread_mutex_t lock; /* inflight list, counters, flags below */
 	struct p9_req *inflight;
 	unsigned ninflight;
-	unsigned nqueued; /* requests in the run queue not yet started */
+	/* Requests in the run queue not yet started: added under lock by the
+	 * reader, taken off atomically by whoever starts one (see
+	 * p9__req_finish for why that is enough). */
+	atomic_uint nqueued;
 	size_t reserved; /* reply bytes in-flight requests may still add */
 	int dead; /* peer gone or protocol error: stop reading */
 	int read_paused; /* too many requests in flight or too many bytes to send: no
@@ -145,6 +148,7 @@ enum { P9_EV_CONN_READ = 0, P9_EV_CONN_WRITE = 1, P9_EV_LISTENER = 2, P9_EV_WAKE
 
 /* worker.c */
 void p9__runq_push(struct p9_server *s, struct p9_req **reqs, unsigned n);
+void p9__runq_wake(struct p9_server *s); /* wake an idle worker, if any */
 int p9__worker_start(struct p9_server *s);
 void p9__wait_blocking_begin(struct p9_server *s);
 void p9__wait_blocking_end(struct p9_server *s);

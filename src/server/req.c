@@ -90,7 +90,7 @@ void p9__req_abandon(struct p9_req *r)
 	struct p9_req *flushers;
 	pthread_mutex_lock(&c->lock);
 	unlink_inflight(c, r);
-	c->nqueued--;
+	atomic_fetch_sub(&c->nqueued, 1);
 	flushers = r->flushers;
 	for (struct p9_req *f = flushers; f; f = f->next_flusher)
 		unlink_inflight(c, f);
@@ -144,8 +144,10 @@ void p9__req_finish(struct p9_req *r)
 	 * empties the connection's queue writes them all. The queue is
 	 * looked at after our replies are in the tx queue: looked at
 	 * earlier, a request still queued then could run, send and flush
-	 * before our replies were queued, leaving them unsent. */
-	int more_queued = c->nqueued > 0;
+	 * before our replies were queued, leaving them unsent. (A request
+	 * leaves the queue with an atomic decrement, outside c->lock: one
+	 * that we count here will start later, and look after us.) */
+	int more_queued = atomic_load(&c->nqueued) > 0;
 	pthread_mutex_unlock(&c->lock);
 	if (!more_queued)
 		p9__conn_flush_tx(c);
@@ -190,10 +192,7 @@ void p9__req_respond(struct p9_req *r, int err)
 
 void p9__req_run(struct p9_req *r)
 {
-	struct p9_conn *c = r->conn;
-	pthread_mutex_lock(&c->lock);
-	c->nqueued--;
-	pthread_mutex_unlock(&c->lock);
+	atomic_fetch_sub(&r->conn->nqueued, 1);
 	p9__dispatch(r);
 }
 
@@ -208,6 +207,9 @@ int p9_wait_begin(struct p9_wait *w)
 	}
 	r->thread = p9_os_thread_self();
 	pthread_mutex_unlock(&c->lock);
+	/* Replies held back for this batch (see p9__req_finish) must not
+	 * wait for a wait that may never end. */
+	p9__conn_flush_tx(c);
 	p9__wait_blocking_begin(c->srv);
 	return 0;
 }

@@ -12,8 +12,8 @@
  * so with p9__wait_blocking_begin; if that leaves too few workers free,
  * another is started, so waits cannot starve the pool.
  *
- * Locks: runq_lock protects runq_head/tail and conn->nqueued of queued
- * requests; threads_lock protects threads[].
+ * Locks: runq_lock protects runq_head/tail; threads_lock protects
+ * threads[].
  */
 #include <errno.h>
 #include <stdint.h>
@@ -48,6 +48,12 @@ void p9__runq_push(struct p9_server *s, struct p9_req **reqs, unsigned n)
 	pthread_mutex_unlock(&s->runq_lock);
 	/* The caller will take one itself; wake a helper for the rest. */
 	if (n > 1 && atomic_load_explicit(&s->nidle, memory_order_relaxed) > 0)
+		wake_one(s);
+}
+
+void p9__runq_wake(struct p9_server *s)
+{
+	if (atomic_load_explicit(&s->nidle, memory_order_relaxed) > 0)
 		wake_one(s);
 }
 

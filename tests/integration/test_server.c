@@ -364,6 +364,42 @@ static void unlinked_open_file_stays_usable(void **state)
 	assert_string_equal(buf, "new");
 }
 
+/* A created file's node has no handle of its own until one is needed:
+ * a clone of the create's fid (not open itself) must still reach the
+ * file after an unlink and after a rename through 9P. */
+static void clone_of_created_fid_survives_unlink_and_rename(void **state)
+{
+	(void)state;
+	uint32_t f, g, f2, g2;
+	struct p9_rgetattr a;
+	assert_int_equal(p9_client_walk(H.c, H.root, "", &f, NULL), 0);
+	assert_int_equal(p9_client_lcreate(H.c, f, "made", P9_DOTL_RDWR, 0600, 0, NULL, NULL), 0);
+	assert_int_equal(p9_client_write(H.c, f, 0, "abc", 3), 3);
+	assert_int_equal(p9_client_walk(H.c, f, "", &g, NULL), 0);
+	assert_int_equal(p9_client_unlinkat(H.c, H.root, "made", 0), 0);
+	assert_int_equal(harness_write_file(&H, "made", "other file"), 0);
+	assert_int_equal(p9_client_getattr(H.c, g, P9_GETATTR_ALL, &a), 0);
+	assert_int_equal(a.nlink, 0);
+	assert_int_equal(a.size, 3);
+	p9_client_clunk(H.c, g);
+	p9_client_clunk(H.c, f);
+
+	assert_int_equal(p9_client_walk(H.c, H.root, "", &f2, NULL), 0);
+	assert_int_equal(p9_client_lcreate(H.c, f2, "r1", P9_DOTL_RDWR, 0600, 0, NULL, NULL), 0);
+	assert_int_equal(p9_client_write(H.c, f2, 0, "12345", 5), 5);
+	assert_int_equal(p9_client_walk(H.c, f2, "", &g2, NULL), 0);
+	p9_client_clunk(H.c, f2);
+	assert_int_equal(p9_client_renameat(H.c, H.root, "r1", H.root, "r2"), 0);
+	assert_int_equal(p9_client_getattr(H.c, g2, P9_GETATTR_ALL, &a), 0);
+	assert_int_equal(a.nlink, 1);
+	assert_int_equal(a.size, 5);
+	/* the handle is kept now: a rename on the host does not lose it */
+	assert_int_equal(renameat(H.exportfd, "r2", H.exportfd, "r3"), 0);
+	assert_int_equal(p9_client_getattr(H.c, g2, P9_GETATTR_ALL, &a), 0);
+	assert_int_equal(a.size, 5);
+	p9_client_clunk(H.c, g2);
+}
+
 static void rename_keeps_fids_below_valid(void **state)
 {
 	(void)state;
@@ -1014,6 +1050,7 @@ int main(void)
 		T(large_file_round_trips),
 		T(append_mode_appends),
 		T(unlinked_open_file_stays_usable),
+		T(clone_of_created_fid_survives_unlink_and_rename),
 		T(rename_keeps_fids_below_valid),
 		T(rename_over_existing_open_file),
 		T(rmdir_of_nonempty_is_enotempty),

@@ -98,13 +98,15 @@ int p9__local_lcreate(struct p9_fs *fs, struct p9_fid *fid, struct p9_str name, 
 		p9__node_fd_done(dfd, tmp);
 		return fd;
 	}
-	/* The fid now names the new file; its node gets a handle of its own
-	 * (O_PATH, so that it never keeps the file open for writing). */
+	/* The fid now names the new file. Its node gets no O_PATH handle of
+	 * its own yet: while the fid is open its fd serves, and most created
+	 * files are written, clunked and forgotten. The node opens a handle
+	 * the first time something needs one (p9__node_fd); an unlink through
+	 * us pins one first (p9__node_pin). That saves a reopen through
+	 * /proc, its fstat and a close per create. */
 	struct local_node *n = NULL;
-	int pfd = -1;
 	if ((e = p9_os_fstat(fd, &st)) == 0 && (e = p9__local_qid(lfs, &st, qid)) == 0 &&
-	    (e = pfd = p9_os_reopen(fd, P9_OS_O_PATH)) >= 0 &&
-	    !(n = p9__node_insert(&lfs->tree, lf->node, nm, pfd, &st)))
+	    !(n = p9__node_insert(&lfs->tree, lf->node, nm, -1, &st)))
 		e = -ENOMEM;
 	if (!n) {
 		/* The client hears of a failure: a file this call made must

@@ -36,7 +36,7 @@ struct local_node {
 	char *name; /* owned; NULL when detached */
 	struct local_node *hnext;
 	atomic_int refs; /* 0 means dying: lookups skip it */
-	int fd; /* O_PATH handle, or -1 (over the handle budget) */
+	int fd; /* O_PATH handle, or -1 (over the handle budget, or none needed yet) */
 	uint64_t dev, ino;
 	int64_t btime_sec; /* birth time (0 if the file system has none): */
 	uint32_t btime_nsec; /* tells a reused inode number from the file */

@@ -175,8 +175,8 @@ int p9__node_fd(struct local_tree *t, struct local_node *n, int *tmp)
 	*tmp = 0;
 	if (n->fd >= 0)
 		return n->fd;
-	/* Over budget: open it again from the parent, by name, and check it
-	 * is still the same file. */
+	/* No handle (over budget, or made by a create): open it again from
+	 * the parent, by name, and check it is still the same file. */
 	struct local_node *parent;
 	char name[256];
 	int e = p9__node_where(t, n, &parent, name, sizeof(name));
@@ -193,6 +193,23 @@ int p9__node_fd(struct local_tree *t, struct local_node *n, int *tmp)
 		p9_os_close(fd);
 		return -ESTALE;
 	}
+	/* A node made without a handle (a create) keeps the one it needed,
+	 * budget permitting; over budget it stays temporary. */
+	if (atomic_fetch_add(&t->nfds, 1) < t->fd_budget) {
+		int kept = fd;
+		pthread_rwlock_wrlock(&t->lock);
+		if (n->fd < 0) {
+			n->fd = fd;
+			fd = -1;
+		}
+		pthread_rwlock_unlock(&t->lock);
+		if (fd < 0)
+			return kept;
+		atomic_fetch_sub(&t->nfds, 1); /* another thread kept one first */
+		*tmp = 1;
+		return fd;
+	}
+	atomic_fetch_sub(&t->nfds, 1);
 	*tmp = 1;
 	return fd;
 }
