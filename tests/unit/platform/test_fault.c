@@ -2,11 +2,9 @@
  * test_fault.c: the fault table: exact skip/times counting, SHORT, clear,
  * and that each kind reaches the calls it names.
  */
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "helpers.h"
 #include "p9/proto.h"
@@ -97,13 +95,14 @@ static void every_kind_reaches_its_calls(void **state)
 {
 	struct tdir *t = *state;
 	mkfile(t->fd, "f", "abc", 0600);
-	assert_int_equal(symlinkat("f", t->fd, "l"), 0);
 	int fd = p9_os_openat(t->fd, "f", P9_DOTL_RDWR, 0);
 	int pfd = open_path(t->fd, "f");
-	int lfd = open_path(t->fd, "l");
+	/* The fault fires before the handle is looked at: readlink needs no
+	 * symlink here (so this test runs where none can be made). */
+	int lfd = pfd;
 	int dfd = p9_os_reopen(t->fd, P9_DOTL_RDONLY);
 	assert_true(fd >= 0 && dfd >= 0);
-	const int E = -EHWPOISON; /* a value no real call here returns */
+	const int E = -ENOTRECOVERABLE; /* a value no real call here returns */
 	char buf[64];
 	struct p9_os_stat st;
 	struct p9_os_statfs sfs;
@@ -176,7 +175,6 @@ static void every_kind_reaches_its_calls(void **state)
 	assert_int_equal(p9_os_fsync(fd, 0), 0);
 
 	p9_os_close(dfd);
-	p9_os_close(lfd);
 	p9_os_close(pfd);
 	p9_os_close(fd);
 }

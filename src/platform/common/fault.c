@@ -15,7 +15,7 @@
  */
 #include <stdatomic.h>
 
-#include "internal.h"
+#include "platform/common/fault.h"
 
 struct p9__fault p9__faults[P9_OS_NCALLS];
 
