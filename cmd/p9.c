@@ -11,19 +11,19 @@
  * otherwise grow it.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <inttypes.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "p9/client.h"
+#include "platform/net.h"
+#include "platform/platform.h" /* P9_S_IF*: mode bits on the wire */
+
+#define MODE_SUID 04000u
+#define MODE_SGID 02000u
+#define MODE_SVTX 01000u
 
 #define DEFAULT_ADDR "tcp:127.0.0.1:5640"
 #define DEFAULT_MSIZE (128u * 1024u) /* what the Linux client asks for */
@@ -123,23 +123,23 @@ static int walk_parent(struct ctx *x, const char *path, uint32_t *dfid, const ch
 static void mode_string(uint32_t mode, char out[11])
 {
 	const char *rwx = "rwxrwxrwx";
-	switch (mode & S_IFMT) {
-	case S_IFDIR:
+	switch (mode & P9_S_IFMT) {
+	case P9_S_IFDIR:
 		out[0] = 'd';
 		break;
-	case S_IFLNK:
+	case P9_S_IFLNK:
 		out[0] = 'l';
 		break;
-	case S_IFCHR:
+	case P9_S_IFCHR:
 		out[0] = 'c';
 		break;
-	case S_IFBLK:
+	case P9_S_IFBLK:
 		out[0] = 'b';
 		break;
-	case S_IFIFO:
+	case P9_S_IFIFO:
 		out[0] = 'p';
 		break;
-	case S_IFSOCK:
+	case P9_S_IFSOCK:
 		out[0] = 's';
 		break;
 	default:
@@ -148,20 +148,19 @@ static void mode_string(uint32_t mode, char out[11])
 	}
 	for (int i = 0; i < 9; i++)
 		out[1 + i] = (mode & (0400u >> i)) ? rwx[i] : '-';
-	if (mode & S_ISUID)
+	if (mode & MODE_SUID)
 		out[3] = (mode & 0100) ? 's' : 'S';
-	if (mode & S_ISGID)
+	if (mode & MODE_SGID)
 		out[6] = (mode & 0010) ? 's' : 'S';
-	if (mode & S_ISVTX)
+	if (mode & MODE_SVTX)
 		out[9] = (mode & 0001) ? 't' : 'T';
 	out[10] = '\0';
 }
 
 static void time_string(uint64_t sec, uint64_t nsec, char *out, size_t cap, int full)
 {
-	time_t t = (time_t)sec;
 	struct tm tm;
-	if (!localtime_r(&t, &tm)) {
+	if (sec > INT64_MAX || p9_os_localtime((int64_t)sec, &tm) < 0) {
 		snprintf(out, cap, "%" PRIu64, sec);
 		return;
 	}
@@ -189,7 +188,8 @@ static void print_long(struct ctx *x, uint32_t fid, const char *name)
 	time_string(a.mtime_sec, a.mtime_nsec, t, sizeof(t), 0);
 	printf("%s %3" PRIu64 " %5u %5u %10" PRIu64 " %s %s", m, a.nlink, a.uid, a.gid, a.size, t,
 	       name);
-	if ((a.mode & S_IFMT) == S_IFLNK && p9_client_readlink(x->c, fid, link, sizeof(link)) >= 0)
+	if ((a.mode & P9_S_IFMT) == P9_S_IFLNK &&
+	    p9_client_readlink(x->c, fid, link, sizeof(link)) >= 0)
 		printf(" -> %s", link);
 	putchar('\n');
 }
@@ -270,7 +270,7 @@ static int cmd_ls(struct ctx *x, const char *path, int lng)
 		p9_client_clunk(x->c, fid);
 		return fail(path, r);
 	}
-	if ((a.mode & S_IFMT) != S_IFDIR) {
+	if ((a.mode & P9_S_IFMT) != P9_S_IFDIR) {
 		if (lng)
 			print_long(x, fid, path);
 		else
@@ -344,12 +344,9 @@ static int cmd_stat(struct ctx *x, const char *path)
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		ssize_t w = p9_os_local_write(fd, p, n);
+		if (w < 0)
+			return (int)w;
 		p += w;
 		n -= (size_t)w;
 	}
@@ -399,19 +396,20 @@ static int copy_out(struct ctx *x, const char *path, int fd, const char *localna
 
 static int cmd_cat(struct ctx *x, const char *path)
 {
-	return copy_out(x, path, STDOUT_FILENO, "stdout");
+	return copy_out(x, path, p9_os_local_std(1), "stdout");
 }
 
 static int cmd_get(struct ctx *x, const char *path, const char *local)
 {
 	if (strcmp(local, "-") == 0)
-		return copy_out(x, path, STDOUT_FILENO, "stdout");
-	int fd = open(local, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		return copy_out(x, path, p9_os_local_std(1), "stdout");
+	int fd = p9_os_local_open(local, 1, NULL);
 	if (fd < 0)
-		return fail(local, -errno);
+		return fail(local, fd);
 	int ret = copy_out(x, path, fd, local);
-	if (close(fd) < 0 && ret == 0)
-		ret = fail(local, -errno);
+	int e = p9_os_local_close(fd);
+	if (e < 0 && ret == 0)
+		ret = fail(local, e);
 	return ret;
 }
 
@@ -448,21 +446,20 @@ static int open_for_put(struct ctx *x, const char *path, uint32_t mode, uint32_t
 
 static int cmd_put(struct ctx *x, const char *local, const char *path)
 {
-	int fd = STDIN_FILENO;
+	int std = strcmp(local, "-") == 0;
+	int fd = std ? p9_os_local_std(0) : -1;
 	uint32_t mode = 0644;
-	if (strcmp(local, "-") != 0) {
-		fd = open(local, O_RDONLY | O_CLOEXEC);
+	if (!std) {
+		fd = p9_os_local_open(local, 0, &mode);
 		if (fd < 0)
-			return fail(local, -errno);
-		struct stat st;
-		if (fstat(fd, &st) == 0)
-			mode = st.st_mode & 0777;
+			return fail(local, fd);
+		mode &= 0777;
 	}
 	uint32_t fid;
 	int r = open_for_put(x, path, mode, &fid);
 	if (r < 0) {
-		if (fd != STDIN_FILENO)
-			close(fd);
+		if (!std)
+			p9_os_local_close(fd);
 		return fail(path, r);
 	}
 	size_t bufsz = p9_client_msize(x->c) * 4u;
@@ -470,11 +467,9 @@ static int cmd_put(struct ctx *x, const char *local, const char *path)
 	int ret = buf ? 0 : fail(path, -ENOMEM);
 	uint64_t off = 0;
 	while (ret == 0) {
-		ssize_t n = read(fd, buf, bufsz);
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = p9_os_local_read(fd, buf, bufsz);
 		if (n < 0) {
-			ret = fail(local, -errno);
+			ret = fail(local, (int)n);
 			break;
 		}
 		if (n == 0)
@@ -490,8 +485,8 @@ static int cmd_put(struct ctx *x, const char *local, const char *path)
 	r = p9_client_clunk(x->c, fid);
 	if (r < 0 && ret == 0)
 		ret = fail(path, r);
-	if (fd != STDIN_FILENO)
-		close(fd);
+	if (!std)
+		p9_os_local_close(fd);
 	return ret;
 }
 
@@ -549,7 +544,7 @@ static int empty_dir(struct ctx *x, uint32_t dfid, const char *prefix)
 		r = p9_client_walk(x->c, dfid, ns.v[i], &fid, NULL);
 		if (r == 0) {
 			r = p9_client_getattr(x->c, fid, P9_GETATTR_MODE, &a);
-			if (r == 0 && (a.mode & S_IFMT) == S_IFDIR) {
+			if (r == 0 && (a.mode & P9_S_IFMT) == P9_S_IFDIR) {
 				r = empty_dir(x, fid, sub);
 				if (r == 0)
 					r = unlink_name(x, dfid, ns.v[i], P9_AT_REMOVEDIR);
@@ -580,7 +575,7 @@ static int cmd_rm(struct ctx *x, const char *path, int recursive)
 	r = p9_client_walk(x->c, dfid, base, &fid, NULL);
 	if (r == 0) {
 		r = p9_client_getattr(x->c, fid, P9_GETATTR_MODE, &a);
-		if (r == 0 && (a.mode & S_IFMT) == S_IFDIR) {
+		if (r == 0 && (a.mode & P9_S_IFMT) == P9_S_IFDIR) {
 			if (!recursive) {
 				r = -EISDIR;
 			} else {
@@ -613,7 +608,7 @@ static int cmd_mv(struct ctx *x, const char *from, const char *to)
 	int into = 0;
 	if (walk_path(x, to, &tfid) == 0) {
 		if (p9_client_getattr(x->c, tfid, P9_GETATTR_MODE, &a) == 0 &&
-		    (a.mode & S_IFMT) == S_IFDIR) {
+		    (a.mode & P9_S_IFMT) == P9_S_IFDIR) {
 			into = 1;
 			ndfid = tfid;
 			nbase = obase;
@@ -747,9 +742,10 @@ static int cmd_getxattr(struct ctx *x, const char *path, const char *name, int l
 		for (ssize_t i = 0; i < n; i += (ssize_t)strnlen(buf + i, (size_t)(n - i)) + 1)
 			printf("%.*s\n", (int)strnlen(buf + i, (size_t)(n - i)), buf + i);
 	} else {
-		r = write_all(STDOUT_FILENO, (const uint8_t *)buf, (size_t)n);
-		if (r == 0 && isatty(STDOUT_FILENO))
-			r = write_all(STDOUT_FILENO, (const uint8_t *)"\n", 1);
+		int out = p9_os_local_std(1);
+		r = write_all(out, (const uint8_t *)buf, (size_t)n);
+		if (r == 0 && p9_os_local_is_terminal(out))
+			r = write_all(out, (const uint8_t *)"\n", 1);
 		if (r < 0) {
 			free(buf);
 			return fail("stdout", r);
@@ -795,6 +791,15 @@ static uint32_t parse_size(const char *s)
 	return (uint32_t)v;
 }
 
+/* The name of uid from the user database, or "". */
+static const char *user_name(uint32_t uid)
+{
+	static char name[256];
+	if (p9_os_userdb(P9_OS_USER_BY_ID, NULL, uid, NULL, name, sizeof(name)) != 1)
+		name[0] = '\0';
+	return name;
+}
+
 static int parse_user(const char *s, uint32_t *uid, const char **uname)
 {
 	char *end;
@@ -802,14 +807,11 @@ static int parse_user(const char *s, uint32_t *uid, const char **uname)
 	unsigned long v = strtoul(s, &end, 10);
 	if (!errno && end != s && *end == '\0' && *s != '-' && v < 0xFFFFFFFFul) {
 		*uid = (uint32_t)v;
-		struct passwd *pw = getpwuid((uid_t)v);
-		*uname = pw ? pw->pw_name : "";
+		*uname = user_name(*uid);
 		return 0;
 	}
-	struct passwd *pw = getpwnam(s);
-	if (!pw)
+	if (p9_os_userdb(P9_OS_USER_BY_NAME, s, 0, uid, NULL, 0) != 1)
 		return -1;
-	*uid = (uint32_t)pw->pw_uid;
 	*uname = s;
 	return 0;
 }
@@ -842,7 +844,7 @@ int main(int argc, char **argv)
 	const char *aname = "";
 	const char *uname = NULL;
 	uint32_t msize = DEFAULT_MSIZE;
-	uint32_t uid = (uint32_t)getuid();
+	uint32_t uid = p9_os_self_uid();
 	int i = 1;
 
 	if (!addr || !*addr)
@@ -888,10 +890,8 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		return usage();
-	if (!uname) {
-		struct passwd *pw = getpwuid((uid_t)uid);
-		uname = pw ? pw->pw_name : "";
-	}
+	if (!uname)
+		uname = user_name(uid);
 
 	const char *cmd = argv[i];
 	int cargc = argc - i;
@@ -934,11 +934,11 @@ int main(int argc, char **argv)
 
 	/* A server that hangs up must give an error message, not a silent
 	 * death by SIGPIPE (pipes, fd: transports, cat | head). */
-	signal(SIGPIPE, SIG_IGN);
+	p9_os_no_sigpipe();
 
 	struct ctx x;
 	memset(&x, 0, sizeof(x));
-	x.gid = (uint32_t)getgid();
+	x.gid = p9_os_self_gid();
 	int r = p9_client_dial(addr, &x.c);
 	if (r < 0)
 		return fail(addr, r);

@@ -7,18 +7,17 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "p9/server.h"
+#include "platform/net.h"
 
 static struct p9_server *the_server;
 
-static void on_signal(int sig)
+static void on_stop(void)
 {
-	(void)sig;
 	if (the_server)
 		p9_server_stop(the_server);
 }
@@ -229,10 +228,7 @@ int main(int argc, char **argv)
 	/* An fd: transport serves one client: its end is ours. */
 	p9_server_stop_when_idle(the_server, only_fds);
 
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	p9_os_on_stop(on_stop);
 
 	p9_server_run(the_server);
 	p9_server_free(the_server);

@@ -1,32 +1,19 @@
 /*
- * dial.c: POSIX sockets and descriptors for the client (see dial.h).
+ * dial.c: sockets and descriptors for the client (see dial.h), through
+ * the platform layer (platform/net.h).
  *
  * Descriptors may arrive non-blocking (an inherited fd:N); reads and writes
  * therefore poll on EAGAIN instead of assuming blocking I/O. Everything we
  * open ourselves is close-on-exec.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "client/dial.h"
-
-static int is_socket(int fd)
-{
-	struct stat st;
-	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
-}
+#include "platform/net.h"
 
 /* A descriptor number: decimal digits only, and it must be open. */
 static int parse_fd(const char *s, const char **end, int *fd)
@@ -41,7 +28,7 @@ static int parse_fd(const char *s, const char **end, int *fd)
 			return -EINVAL;
 		p++;
 	}
-	if (fcntl((int)v, F_GETFD) < 0)
+	if (p9_os_stream_valid((int)v) < 0)
 		return -EBADF;
 	*fd = (int)v;
 	*end = p;
@@ -63,31 +50,15 @@ static int dial_fd(const char *spec, struct p9__conn *cn)
 	}
 	if (*end != '\0')
 		return -EINVAL;
-	cn->wsock = is_socket(cn->wfd);
+	cn->wsock = p9_os_stream_is_socket(cn->wfd);
 	return 0;
 }
 
 static int dial_unix(const char *path, struct p9__conn *cn)
 {
-	struct sockaddr_un sun;
-	size_t n = strlen(path);
-	if (n == 0)
-		return -EINVAL;
-	if (n >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, n);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = p9_os_connect_unix(path);
 	if (fd < 0)
-		return -errno;
-	while (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		if (errno == EINTR)
-			continue;
-		int e = errno;
-		close(fd);
-		return -e;
-	}
+		return fd;
 	cn->rfd = cn->wfd = fd;
 	cn->wsock = 1;
 	return 0;
@@ -130,48 +101,13 @@ static int dial_tcp(const char *hostport, struct p9__conn *cn)
 		free(buf);
 		return r;
 	}
-	struct addrinfo hints, *res = NULL;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	int g = getaddrinfo(host, port, &hints, &res);
+	int fd = p9_os_connect_tcp(host, port);
 	free(buf);
-	if (g != 0) {
-		if (g == EAI_MEMORY)
-			return -ENOMEM;
-		if (g == EAI_SYSTEM && errno != 0)
-			return -errno;
-		return -ENXIO;
-	}
-	/* Try every address the name has; report the last failure. */
-	r = -ECONNREFUSED;
-	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0) {
-			r = -errno;
-			continue;
-		}
-		int rc;
-		do
-			rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-		while (rc < 0 && errno == EINTR);
-		if (rc < 0) {
-			r = -errno;
-			close(fd);
-			continue;
-		}
-		/* Requests are small and latency-bound: do not let Nagle hold
-		 * a Twalk back waiting for the previous reply's ACK. */
-		int one = 1;
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		cn->rfd = cn->wfd = fd;
-		cn->wsock = 1;
-		r = 0;
-		break;
-	}
-	freeaddrinfo(res);
-	return r;
+	if (fd < 0)
+		return fd;
+	cn->rfd = cn->wfd = fd;
+	cn->wsock = 1;
+	return 0;
 }
 
 int p9__conn_dial(const char *addr, struct p9__conn *cn)
@@ -180,6 +116,9 @@ int p9__conn_dial(const char *addr, struct p9__conn *cn)
 	cn->wsock = 0;
 	if (!addr)
 		return -EINVAL;
+	int r = p9_os_net_init();
+	if (r < 0)
+		return r;
 	if (strncmp(addr, "tcp:", 4) == 0)
 		return dial_tcp(addr + 4, cn);
 	if (strncmp(addr, "unix:", 5) == 0)
@@ -192,24 +131,10 @@ int p9__conn_dial(const char *addr, struct p9__conn *cn)
 void p9__conn_close(struct p9__conn *cn)
 {
 	if (cn->rfd >= 0)
-		close(cn->rfd);
+		p9_os_stream_close(cn->rfd);
 	if (cn->wfd >= 0 && cn->wfd != cn->rfd)
-		close(cn->wfd);
+		p9_os_stream_close(cn->wfd);
 	cn->rfd = cn->wfd = -1;
-}
-
-static int wait_fd(int fd, short ev, int timeout_ms)
-{
-	struct pollfd p = {.fd = fd, .events = ev};
-	for (;;) {
-		int n = poll(&p, 1, timeout_ms);
-		if (n > 0)
-			return 0;
-		if (n == 0)
-			return -ETIMEDOUT;
-		if (errno != EINTR)
-			return -errno;
-	}
 }
 
 int p9__conn_read(struct p9__conn *cn, void *buf, size_t len, int timeout_ms)
@@ -217,22 +142,22 @@ int p9__conn_read(struct p9__conn *cn, void *buf, size_t len, int timeout_ms)
 	uint8_t *p = buf;
 	size_t got = 0;
 	if (timeout_ms >= 0 && len > 0) {
-		int r = wait_fd(cn->rfd, POLLIN, timeout_ms);
+		int r = p9_os_stream_wait(cn->rfd, 0, timeout_ms);
 		if (r < 0)
 			return r;
 	}
 	while (got < len) {
-		ssize_t n = read(cn->rfd, p + got, len - got);
+		ssize_t n = p9_os_stream_read(cn->rfd, p + got, len - got);
 		if (n > 0) {
 			got += (size_t)n;
 		} else if (n == 0) {
 			return -ECONNRESET;
-		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			int r = wait_fd(cn->rfd, POLLIN, -1);
+		} else if (n == -EAGAIN) {
+			int r = p9_os_stream_wait(cn->rfd, 0, -1);
 			if (r < 0)
 				return r;
-		} else if (errno != EINTR) {
-			return -errno;
+		} else {
+			return (int)n;
 		}
 	}
 	return 0;
@@ -243,19 +168,16 @@ int p9__conn_write(struct p9__conn *cn, const void *buf, size_t len)
 	const uint8_t *p = buf;
 	size_t done = 0;
 	while (done < len) {
-		ssize_t n;
-		if (cn->wsock)
-			n = send(cn->wfd, p + done, len - done, MSG_NOSIGNAL);
-		else
-			n = write(cn->wfd, p + done, len - done);
+		struct p9_iov iov = {(void *)(p + done), len - done};
+		ssize_t n = p9_os_stream_writev(cn->wfd, &iov, 1, cn->wsock);
 		if (n >= 0) {
 			done += (size_t)n;
-		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			int r = wait_fd(cn->wfd, POLLOUT, -1);
+		} else if (n == -EAGAIN) {
+			int r = p9_os_stream_wait(cn->wfd, 1, -1);
 			if (r < 0)
 				return r;
-		} else if (errno != EINTR) {
-			return -errno;
+		} else {
+			return (int)n;
 		}
 	}
 	return 0;

@@ -13,7 +13,7 @@
  * Send side: replies are queued under tx_lock and written with one
  * writev for as many as are waiting (replies to a pipelined batch leave
  * in one system call). When the socket is full the rest waits for an
- * EPOLLOUT event on wfd, a dup of the socket with its own epoll entry.
+ * writable event on wfd, a dup of the socket with its own poller entry.
  *
  * Teardown: when the peer goes, in-flight requests are cancelled like
  * Tflush would, and the last reference frees the connection, clunking
@@ -23,23 +23,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <unistd.h>
 
 #include "platform/platform.h"
 #include "server/buf.h"
 #include "server/core.h"
-#include "transport/transport.h"
 
 #define RBUF_INITIAL 8192
 #define TX_LIMIT (4u << 20)
 #define BATCH_MAX 64
 
-static void arm(struct p9_conn *c, int fd, uint32_t events, int tag, int op)
+/* Arm fd's one-shot event (add: its first time in the poller). */
+static void arm(struct p9_conn *c, int fd, uint32_t events, int tag, int add)
 {
-	struct epoll_event ev = { .events = events | EPOLLONESHOT,
-				  .data.ptr = (void *)((uintptr_t)c | (uintptr_t)tag) };
-	epoll_ctl(c->srv->epfd, op, fd, &ev);
+	void *data = (void *)((uintptr_t)c | (uintptr_t)tag);
+	if (add)
+		p9_os_poll_add(c->srv->poll, fd, events, data);
+	else
+		p9_os_poll_arm(c->srv->poll, fd, events, data);
 }
 
 struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *peer)
@@ -47,20 +47,20 @@ struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *
 	struct p9_conn *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	int sock = p9__stream_prepare(rfd);
+	int sock = p9_os_stream_prepare(rfd);
 	if (wfd != rfd)
-		p9__stream_prepare(wfd);
+		p9_os_stream_prepare(wfd);
 	c->srv = s;
 	c->rfd = rfd;
 	c->is_socket = sock == 1;
-	c->wfd = wfd == rfd ? dup(rfd) : wfd;
+	c->wfd = wfd == rfd ? p9_os_stream_dup(rfd) : wfd;
 	c->rbuf = malloc(RBUF_INITIAL);
 	c->rcap = RBUF_INITIAL;
 	c->msize = s->cfg.msize;
 	c->dialect = P9_DIALECT_2000L;
 	if (c->wfd < 0 || !c->rbuf || p9__fid_table_init(c) < 0) {
 		if (c->wfd >= 0 && c->wfd != rfd)
-			close(c->wfd);
+			p9_os_stream_close(c->wfd);
 		free(c->rbuf);
 		free(c->fids);
 		free(c);
@@ -80,7 +80,7 @@ struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *
 	s->conns = c;
 	pthread_mutex_unlock(&s->conns_lock);
 	p9__log(1, "%s: connected", c->peer);
-	arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_ADD);
+	arm(c, c->rfd, P9_OS_POLL_IN, P9_EV_CONN_READ, 1);
 	return c;
 }
 
@@ -97,11 +97,12 @@ static void conn_destroy(struct p9_conn *c)
 	pthread_mutex_unlock(&s->conns_lock);
 	p9__dispatch_u_reset(c); /* ORCLOSE files go */
 	p9__fid_clunk_all(c);
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->rfd, NULL);
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->wfd, NULL);
-	close(c->wfd);
+	p9_os_poll_del(s->poll, c->rfd);
+	if (c->wfd_registered)
+		p9_os_poll_del(s->poll, c->wfd);
+	p9_os_stream_close(c->wfd);
 	if (c->rfd != c->wfd)
-		close(c->rfd);
+		p9_os_stream_close(c->rfd);
 	p9__log(1, "%s: disconnected", c->peer);
 	p9__buf_put(c->rbuf, c->rcap);
 	free(c->fids);
@@ -177,7 +178,7 @@ void p9__conn_rearm_read(struct p9_conn *c)
 	}
 	pthread_mutex_unlock(&c->lock);
 	if (rearm)
-		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
+		arm(c, c->rfd, P9_OS_POLL_IN, P9_EV_CONN_READ, 0);
 }
 
 /* Make rbuf able to hold a message of `need` bytes at its start. */
@@ -317,7 +318,7 @@ void p9__conn_on_readable(struct p9_conn *c)
 			eof = 1;
 			break;
 		}
-		ssize_t got = p9__stream_read(c->rfd, c->rbuf + c->rlen, c->rcap - c->rlen);
+		ssize_t got = p9_os_stream_read(c->rfd, c->rbuf + c->rlen, c->rcap - c->rlen);
 		if (got == -EAGAIN)
 			break;
 		if (got <= 0) {
@@ -330,7 +331,7 @@ void p9__conn_on_readable(struct p9_conn *c)
 	if (eof)
 		p9__conn_shutdown(c);
 	else if (!pause)
-		arm(c, c->rfd, EPOLLIN | EPOLLRDHUP, P9_EV_CONN_READ, EPOLL_CTL_MOD);
+		arm(c, c->rfd, P9_OS_POLL_IN, P9_EV_CONN_READ, 0);
 }
 
 void p9__conn_send(struct p9_conn *c, struct p9_req *r)
@@ -363,18 +364,17 @@ void p9__conn_flush_tx(struct p9_conn *c)
 	atomic_fetch_add(&c->refs, 1);
 	pthread_mutex_lock(&c->tx_lock);
 	while (c->tx_head && !c->tx_armed) {
-		struct iovec iov[64];
+		struct p9_iov iov[64];
 		int n = 0;
 		for (struct p9_txbuf *t = c->tx_head; t && n < 64; t = t->next, n++) {
-			iov[n].iov_base = t->req->out + t->off;
-			iov[n].iov_len = t->req->outlen - t->off;
+			iov[n].base = t->req->out + t->off;
+			iov[n].len = t->req->outlen - t->off;
 		}
-		ssize_t w = p9__stream_writev(c->wfd, iov, n, c->is_socket);
+		ssize_t w = p9_os_stream_writev(c->wfd, iov, n, c->is_socket);
 		if (w == -EAGAIN) {
 			c->tx_armed = 1;
 			atomic_fetch_add(&c->refs, 1);
-			arm(c, c->wfd, EPOLLOUT, P9_EV_CONN_WRITE,
-			    c->wfd_registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD);
+			arm(c, c->wfd, P9_OS_POLL_OUT, P9_EV_CONN_WRITE, !c->wfd_registered);
 			c->wfd_registered = 1;
 			break;
 		}

@@ -5,7 +5,7 @@
  *                    1--* fid        (the connection's fid table)
  *
  * Threads: every worker runs the same loop (worker.c): take a request
- * from the run queue and answer it, or wait in epoll for a connection to
+ * from the run queue and answer it, or wait in the poller for a connection to
  * read. The thread that reads a connection parses the messages and queues
  * them; it then runs them itself unless an idle worker is woken to share
  * the batch. So a lone request never changes threads, and a slow one
@@ -24,11 +24,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <sys/uio.h>
-
 #include "fs/fs.h"
 #include "p9/proto.h"
 #include "p9/server.h"
+#include "platform/net.h"
 
 struct p9_server;
 struct p9_conn;
@@ -66,7 +65,7 @@ struct p9_req {
 
 struct p9_conn {
 	struct p9_server *srv;
-	int rfd, wfd; /* wfd is a dup when both are one socket: it has its own epoll entry */
+	int rfd, wfd; /* wfd is a dup when both are one socket: it has its own poller entry */
 	int is_socket;
 	atomic_int refs;
 	enum p9_dialect dialect;
@@ -88,8 +87,8 @@ struct p9_conn {
 	pthread_mutex_t tx_lock; /* tx queue and its writer */
 	struct p9_txbuf *tx_head, *tx_tail;
 	size_t tx_bytes;
-	int tx_armed; /* waiting for EPOLLOUT */
-	int wfd_registered; /* wfd has an epoll entry */
+	int tx_armed; /* waiting for P9_OS_POLL_OUT */
+	int wfd_registered; /* wfd is in the poller */
 
 	pthread_mutex_t fid_lock;
 	struct p9_fid **fids; /* hash table by number */
@@ -109,9 +108,9 @@ struct p9_listener {
 struct p9_server {
 	struct p9_server_config cfg;
 	struct p9_fs *fs;
-	int epfd;
-	int wakefd; /* eventfd: wakes idle workers */
-	int stopfd; /* eventfd: stop */
+	struct p9_os_poll *poll;
+	struct p9_os_wake wake; /* wakes an idle worker (one-shot) */
+	struct p9_os_wake stop; /* stop: level-triggered, wakes every worker */
 	atomic_int stopping;
 	int stop_when_idle;
 
@@ -120,7 +119,7 @@ struct p9_server {
 
 	pthread_mutex_t runq_lock;
 	struct p9_req *runq_head, *runq_tail;
-	atomic_int nidle; /* workers waiting in epoll */
+	atomic_int nidle; /* workers waiting in the poller */
 	atomic_int nblocked; /* workers in a long wait */
 	atomic_int nworkers;
 	pthread_mutex_t threads_lock; /* nlive */
@@ -137,7 +136,7 @@ struct p9_server {
 	char errbuf[256];
 };
 
-/* epoll user data tags: the low bits of the pointer say what it is. */
+/* Poller user data tags: the low bits of the pointer say what it is. */
 enum { P9_EV_CONN_READ = 0, P9_EV_CONN_WRITE = 1, P9_EV_LISTENER = 2, P9_EV_WAKE = 3 };
 
 /* worker.c */

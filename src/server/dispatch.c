@@ -758,8 +758,8 @@ void p9__dispatch(struct p9_req *r)
 	if (p9_unpack(r->inbuf, r->inlen, c->dialect, &r->in) < 0) {
 		r->in.type = r->inbuf[4];
 		r->in.tag = p9_get_u16(r->inbuf + 5);
-		p9__log(2, "%s: malformed %s (tag %u, %zu bytes)", c->peer,
-			p9_msg_name(r->in.type), r->in.tag, r->inlen);
+		p9__log(2, "%s: malformed %s (tag %u, %u bytes)", c->peer,
+			p9_msg_name(r->in.type), r->in.tag, (unsigned)r->inlen); /* %zu: not msvcrt's */
 		e = h ? -EINVAL : -EOPNOTSUPP;
 	} else if (!h) {
 		e = -EOPNOTSUPP;

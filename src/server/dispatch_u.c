@@ -19,12 +19,11 @@
  * Lock order: a fid's lock, then conn->fid_lock (a leaf).
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/net.h"
 #include "platform/platform.h"
 #include "server/dispatch.h"
 
@@ -139,69 +138,6 @@ void p9__dispatch_u_reset(struct p9_conn *c)
 	}
 }
 
-/* --- the host's user database ---
- * Names for the uid/gid strings of 9P2000. POSIX calls, the only ones in
- * the core; on a host without them every id shows as its number. */
-
-enum { DB_PW_NAME, DB_PW_ID, DB_GR_NAME, DB_GR_ID };
-
-/* Look up name (by name) or id (by id). Returns 1 found (id into *id_out,
- * name into out[cap]), 0 not found, or a negative errno. */
-static int db_lookup(int kind, const char *name, uint32_t id, uint32_t *id_out, char *out,
-                     size_t cap)
-{
-	char stackbuf[2048];
-	char *buf = stackbuf;
-	size_t len = sizeof(stackbuf);
-	int e, found = 0;
-	for (;;) {
-		struct passwd pw, *pr = NULL;
-		struct group gr, *gres = NULL;
-		const char *n = NULL;
-		uint32_t i = 0;
-		switch (kind) {
-		case DB_PW_NAME:
-			e = getpwnam_r(name, &pw, buf, len, &pr);
-			break;
-		case DB_PW_ID:
-			e = getpwuid_r((uid_t)id, &pw, buf, len, &pr);
-			break;
-		case DB_GR_NAME:
-			e = getgrnam_r(name, &gr, buf, len, &gres);
-			break;
-		default:
-			e = getgrgid_r((gid_t)id, &gr, buf, len, &gres);
-			break;
-		}
-		if (e == ERANGE && len < (1u << 20)) {
-			if (buf != stackbuf)
-				free(buf);
-			len *= 4;
-			if (!(buf = malloc(len)))
-				return -ENOMEM;
-			continue;
-		}
-		if (e == 0 && pr) {
-			n = pr->pw_name;
-			i = (uint32_t)pr->pw_uid;
-		} else if (e == 0 && gres) {
-			n = gres->gr_name;
-			i = (uint32_t)gres->gr_gid;
-		}
-		if (n && (!out || strlen(n) < cap)) {
-			if (out)
-				strcpy(out, n);
-			if (id_out)
-				*id_out = i;
-			found = 1;
-		}
-		break;
-	}
-	if (buf != stackbuf)
-		free(buf);
-	return found;
-}
-
 /* A decimal number that fits in 32 bits, and is not ~0. */
 static int parse_id(const char *s, uint32_t *out)
 {
@@ -228,7 +164,8 @@ static int id_of(int group, struct p9_str s, uint32_t *id)
 		return 0;
 	memcpy(name, s.s, s.len);
 	name[s.len] = '\0';
-	int e = db_lookup(group ? DB_GR_NAME : DB_PW_NAME, name, 0, id, NULL, 0);
+	int e = p9_os_userdb(group ? P9_OS_GROUP_BY_NAME : P9_OS_USER_BY_NAME, name, 0, id, NULL,
+	                     0);
 	if (e != 0)
 		return e;
 	return parse_id(name, id);
@@ -248,7 +185,8 @@ static const char *name_of(struct idnames *n, int group, uint32_t id)
 	uint32_t *cached = group ? &n->gid : &n->uid;
 	char *out = group ? n->gname : n->uname;
 	if (!*have || *cached != id) {
-		if (db_lookup(group ? DB_GR_ID : DB_PW_ID, NULL, id, NULL, out, 64) != 1)
+		if (p9_os_userdb(group ? P9_OS_GROUP_BY_ID : P9_OS_USER_BY_ID, NULL, id, NULL, out,
+		                 64) != 1)
 			snprintf(out, 64, "%u", id);
 		*cached = id;
 		*have = 1;

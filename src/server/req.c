@@ -122,7 +122,6 @@ void p9__req_finish(struct p9_req *r)
 		unlink_inflight(c, f);
 		f->done = 1;
 	}
-	int more_queued = c->nqueued > 0;
 	pthread_cond_broadcast(&c->idle_cond);
 	pthread_mutex_unlock(&c->lock);
 	/* Sending (or dropping) r may free it and with it its reference on
@@ -140,7 +139,13 @@ void p9__req_finish(struct p9_req *r)
 		p9__conn_send(c, f);
 	}
 	/* Replies to a pipelined batch leave together: the request that
-	 * empties the connection's queue writes them all. */
+	 * empties the connection's queue writes them all. Look only once
+	 * ours are queued: had we looked before, a request started after
+	 * that look could end and write before ours were queued, and
+	 * nobody would write ours (a reply lost until the next request). */
+	pthread_mutex_lock(&c->lock);
+	int more_queued = c->nqueued > 0;
+	pthread_mutex_unlock(&c->lock);
 	if (!more_queued)
 		p9__conn_flush_tx(c);
 	p9__conn_put(c);

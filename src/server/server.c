@@ -3,21 +3,16 @@
  *
  * p9_server_run starts the worker threads and then waits for the stop
  * event; the workers do all the serving (worker.c). Stopping wakes every
- * worker through a level-triggered eventfd that stays readable, waits
+ * worker through a level-triggered wake-up that stays readable, waits
  * for them to leave, then closes what is left.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <time.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
+#include <time.h>
 
+#include "platform/net.h"
 #include "platform/platform.h"
 #include "server/buf.h"
 #include "server/core.h"
@@ -25,14 +20,14 @@
 
 void p9_server_config_init(struct p9_server_config *cfg)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned ncpu = p9_os_ncpu();
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->model = P9_SM_PASSTHROUGH;
 	cfg->multidevs = P9_MULTIDEVS_WARN;
 	cfg->fmode = 0600;
 	cfg->dmode = 0700;
 	cfg->msize = 1u << 20;
-	cfg->threads = ncpu > 2 ? (unsigned)ncpu * 2 : 4;
+	cfg->threads = ncpu > 2 ? ncpu * 2 : 4;
 	cfg->max_fids = 1u << 20;
 	cfg->max_requests = 1024;
 	cfg->max_connections = 4096;
@@ -57,7 +52,7 @@ int p9_server_new(const struct p9_server_config *cfg, struct p9_server **out, co
 	p9__log_set_level(cfg->trace ? 3 : cfg->verbose);
 	/* A client that resets its connection must not kill us with SIGPIPE
 	 * on a pipe transport (sockets use MSG_NOSIGNAL). */
-	signal(SIGPIPE, SIG_IGN);
+	p9_os_no_sigpipe();
 	p9_os_nofile_limit();
 	p9__buf_pool_init(s->cfg.msize + 4096);
 	pthread_mutex_init(&s->runq_lock, NULL);
@@ -65,31 +60,24 @@ int p9_server_new(const struct p9_server_config *cfg, struct p9_server **out, co
 	pthread_cond_init(&s->threads_cond, NULL);
 	pthread_mutex_init(&s->cred_lock, NULL);
 	pthread_mutex_init(&s->conns_lock, NULL);
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	s->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s->epfd < 0 || s->wakefd < 0 || s->stopfd < 0) {
-		*err = "cannot create event descriptors";
-		e = -errno;
+	s->wake.rfd = s->stop.rfd = -1;
+	if ((e = p9_os_net_init()) < 0 || (e = p9_os_poll_new(&s->poll)) < 0 ||
+	    (e = p9_os_wake_init(&s->wake)) < 0 || (e = p9_os_wake_init(&s->stop)) < 0 ||
+	    (e = p9_os_poll_add(s->poll, s->wake.rfd, P9_OS_POLL_IN,
+	                        (void *)((uintptr_t)s | P9_EV_WAKE))) < 0 ||
+	    (e = p9_os_poll_add(s->poll, s->stop.rfd, P9_OS_POLL_IN | P9_OS_POLL_LEVEL,
+	                        (void *)((uintptr_t)&s->stop | P9_EV_WAKE))) < 0) {
+		*err = "cannot create the event loop";
 		goto fail;
 	}
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
-				  .data.ptr = (void *)((uintptr_t)s | P9_EV_WAKE) };
-	epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->wakefd, &ev);
-	struct epoll_event sev = { .events = EPOLLIN,
-				   .data.ptr = (void *)((uintptr_t)&s->stopfd | P9_EV_WAKE) };
-	epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->stopfd, &sev);
 	if ((e = p9_local_new(&s->cfg, &s->fs, err)) < 0)
 		goto fail;
 	*out = s;
 	return 0;
 fail:
-	if (s->epfd >= 0)
-		close(s->epfd);
-	if (s->wakefd >= 0)
-		close(s->wakefd);
-	if (s->stopfd >= 0)
-		close(s->stopfd);
+	p9_os_poll_free(s->poll);
+	p9_os_wake_close(&s->wake);
+	p9_os_wake_close(&s->stop);
 	free(s);
 	return e;
 }
@@ -135,7 +123,7 @@ int p9_server_add_conn(struct p9_server *s, int rfd, int wfd)
 	char peer[32];
 	snprintf(peer, sizeof(peer), "fd:%d", rfd);
 	/* A descriptor that is not open cannot be served. */
-	if (fcntl(rfd, F_GETFD) < 0 || fcntl(wfd, F_GETFD) < 0)
+	if (p9_os_stream_valid(rfd) < 0 || p9_os_stream_valid(wfd) < 0)
 		return -EBADF;
 	return p9__conn_new(s, rfd, wfd, peer) ? 0 : -ENOMEM;
 }
@@ -152,11 +140,8 @@ void p9_server_stop_when_idle(struct p9_server *s, int on)
 
 void p9_server_stop(struct p9_server *s)
 {
-	uint64_t one = 1;
 	atomic_store(&s->stopping, 1);
-	if (write(s->stopfd, &one, sizeof(one)) < 0) {
-		/* already signalled */
-	}
+	p9_os_wake_signal(&s->stop);
 }
 
 /* Interrupt every request in flight on every connection, so that
@@ -174,19 +159,13 @@ int p9_server_run(struct p9_server *s)
 	/* Listeners are armed here, not in listen, so that a listener added
 	 * before the workers exist is not served by nobody. */
 	for (unsigned i = 0; i < s->nlisteners; i++) {
-		struct epoll_event ev = {
-			.events = EPOLLIN | EPOLLONESHOT,
-			.data.ptr = (void *)((uintptr_t)&s->listeners[i] | P9_EV_LISTENER)
-		};
-		epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->listeners[i].fd, &ev);
+		p9_os_poll_add(s->poll, s->listeners[i].fd, P9_OS_POLL_IN,
+		               (void *)((uintptr_t)&s->listeners[i] | P9_EV_LISTENER));
 	}
 	for (unsigned i = 0; i < s->cfg.threads; i++)
 		if (p9__worker_start(s) < 0 && i == 0)
 			return -EAGAIN;
-	struct pollfd pfd = { .fd = s->stopfd, .events = POLLIN };
-	while (poll(&pfd, 1, -1) <= 0) {
-		/* EINTR: a signal (perhaps the one that stops us) */
-	}
+	p9_os_stream_wait(s->stop.rfd, 0, -1);
 	/* Workers see the stop event (it stays readable) and leave at their
 	 * next turn; one in a long wait is interrupted. A signal can land
 	 * just before the wait it was meant for, so repeat until all left. */
@@ -214,9 +193,10 @@ void p9_server_free(struct p9_server *s)
 	if (!s)
 		return;
 	for (unsigned i = 0; i < s->nlisteners; i++) {
-		close(s->listeners[i].fd);
+		p9_os_poll_del(s->poll, s->listeners[i].fd);
+		p9_os_stream_close(s->listeners[i].fd);
 		if (s->listeners[i].unix_path) {
-			unlink(s->listeners[i].unix_path);
+			p9_os_unix_remove(s->listeners[i].unix_path);
 			free(s->listeners[i].unix_path);
 		}
 	}
@@ -242,9 +222,9 @@ void p9_server_free(struct p9_server *s)
 	if (s->fs)
 		s->fs->ops->destroy(s->fs);
 	p9__cred_free_all(s);
-	close(s->epfd);
-	close(s->wakefd);
-	close(s->stopfd);
+	p9_os_poll_free(s->poll);
+	p9_os_wake_close(&s->wake);
+	p9_os_wake_close(&s->stop);
 	p9__buf_pool_drain();
 	free(s);
 }

@@ -2,7 +2,7 @@
  * worker.c: the worker threads and the run queue.
  *
  * Every worker runs the same loop: answer a queued request if there is
- * one, else wait in epoll. Whoever receives a connection's read event
+ * one, else wait in the poller. Whoever receives a connection's read event
  * parses its messages and queues them; because the reader then takes from
  * the queue first, a lone request is answered on the thread that read it
  * (no hand-off), and an idle worker is woken only when a batch holds more
@@ -19,10 +19,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
+#include "platform/net.h"
 #include "platform/platform.h"
 #include "server/core.h"
 #include "transport/transport.h"
@@ -31,10 +29,7 @@
 
 static void wake_one(struct p9_server *s)
 {
-	uint64_t one = 1;
-	if (write(s->wakefd, &one, sizeof(one)) < 0) {
-		/* the counter is saturated: workers are awake anyway */
-	}
+	p9_os_wake_signal(&s->wake);
 }
 
 void p9__runq_push(struct p9_server *s, struct p9_req **reqs, unsigned n)
@@ -72,9 +67,9 @@ static struct p9_req *runq_pop(struct p9_server *s, int *more)
 	return r;
 }
 
-static void handle_event(struct p9_server *s, struct epoll_event *ev)
+static void handle_event(struct p9_server *s, const struct p9_os_poll_event *ev)
 {
-	uintptr_t u = (uintptr_t)ev->data.ptr;
+	uintptr_t u = (uintptr_t)ev->data;
 	void *p = (void *)(u & ~(uintptr_t)3);
 	switch (u & 3) {
 	case P9_EV_CONN_READ:
@@ -87,28 +82,21 @@ static void handle_event(struct p9_server *s, struct epoll_event *ev)
 		struct p9_listener *l = p;
 		for (;;) {
 			char peer[64];
-			int fd = p9__accept(l->fd, peer, sizeof(peer));
+			int fd = p9_os_accept(l->fd, peer, sizeof(peer));
 			if (fd < 0)
 				break;
 			if (!p9__conn_new(s, fd, fd, peer))
-				close(fd);
+				p9_os_stream_close(fd);
 		}
-		struct epoll_event re = { .events = EPOLLIN | EPOLLONESHOT, .data.ptr = ev->data.ptr };
-		epoll_ctl(s->epfd, EPOLL_CTL_MOD, l->fd, &re);
+		p9_os_poll_arm(s->poll, l->fd, P9_OS_POLL_IN, ev->data);
 		break;
 	}
-	case P9_EV_WAKE: {
-		uint64_t v;
+	case P9_EV_WAKE:
 		if (p == (void *)s) {
-			if (read(s->wakefd, &v, sizeof(v)) < 0) {
-				/* another worker took the wake-up */
-			}
-			struct epoll_event re = { .events = EPOLLIN | EPOLLONESHOT,
-						  .data.ptr = (void *)((uintptr_t)s | P9_EV_WAKE) };
-			epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->wakefd, &re);
+			p9_os_wake_drain(&s->wake);
+			p9_os_poll_arm(s->poll, s->wake.rfd, P9_OS_POLL_IN, ev->data);
 		}
 		break;
-	}
 	}
 }
 
@@ -138,9 +126,9 @@ static void *worker_main(void *arg)
 				break;
 			atomic_fetch_add(&s->nworkers, 1);
 		}
-		struct epoll_event evs[8];
+		struct p9_os_poll_event evs[8];
 		atomic_fetch_add(&s->nidle, 1);
-		int n = epoll_wait(s->epfd, evs, 8, -1);
+		int n = p9_os_poll_wait(s->poll, evs, 8, -1);
 		atomic_fetch_sub(&s->nidle, 1);
 		for (int i = 0; i < n; i++)
 			handle_event(s, &evs[i]);
