@@ -521,9 +521,18 @@ static void xattrs_are_streams_or_unsupported(void **state)
 static void what_windows_cannot_do_is_enotsup(void **state)
 {
 	struct tdir *t = *state;
+	struct p9_os_stat st;
 	int pfd = create(t->fd, "f", "");
 	assert_int_equal(p9_os_symlinkat("f", t->fd, "l"), -EOPNOTSUPP);
 	assert_int_equal(p9_os_mknodat(t->fd, "p", P9_S_IFIFO | 0600, 0), -EOPNOTSUPP);
+	assert_int_equal(p9_os_mknodat(t->fd, "c", P9_S_IFCHR | 0600, 0x0103), -EOPNOTSUPP);
+	assert_int_equal(p9_os_fstatat(t->fd, "p", &st), -ENOENT);
+	/* A regular file it can make (the mapped models' mknod does). */
+	assert_int_equal(p9_os_mknodat(t->fd, "r", P9_S_IFREG | 0600, 0), 0);
+	assert_int_equal(p9_os_fstatat(t->fd, "r", &st), 0);
+	assert_int_equal(st.mode & P9_S_IFMT, P9_S_IFREG);
+	assert_int_equal(st.size, 0);
+	assert_int_equal(p9_os_mknodat(t->fd, "r", P9_S_IFREG | 0600, 0), -EEXIST);
 	assert_int_equal(p9_os_fchmod(pfd, 0600), -EOPNOTSUPP);
 	assert_int_equal(p9_os_fchown(pfd, 1000, 1000), -EOPNOTSUPP);
 	assert_int_equal(p9_os_fchown(pfd, UINT32_MAX, UINT32_MAX), 0);
