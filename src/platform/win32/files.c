@@ -374,6 +374,9 @@ int p9_os_open_root(const char *host_path)
 	}
 	InitializeSRWLock(&r->mu);
 	r->refs = 0;
+	BY_HANDLE_FILE_INFORMATION bi;
+	if (GetFileInformationByHandle(h, &bi))
+		r->serial = bi.dwVolumeSerialNumber;
 	sweep_holding(h);
 	int fd = p9__fd_new(h, P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, P9__KIND_DIR, r, 1);
 	if (fd < 0) {

@@ -258,13 +258,11 @@ int p9_os_renameat(int olddir, const char *oldname, int newdir, const char *newn
 		goto out;
 	}
 	if (target) {
-		BY_HANDLE_FILE_INFORMATION a, b;
+		uint64_t a, b; /* one volume: the export's */
 		int same = 0;
-		if ((err = p9__query_kind(t, &tkind)) == 0 && GetFileInformationByHandle(h, &a) &&
-		    GetFileInformationByHandle(t, &b))
-			same = a.nFileIndexLow == b.nFileIndexLow &&
-			       a.nFileIndexHigh == b.nFileIndexHigh &&
-			       a.dwVolumeSerialNumber == b.dwVolumeSerialNumber;
+		if ((err = p9__query_kind(t, &tkind)) == 0 && p9__file_id(h, &a) == 0 &&
+		    p9__file_id(t, &b) == 0)
+			same = a == b;
 		/* Not held across the rename: opened alone, it would stop it. */
 		CloseHandle(t);
 		if (same)
