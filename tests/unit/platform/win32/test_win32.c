@@ -403,6 +403,15 @@ static void stat_below_a_renamed_directory(void **state)
 	assert_int_equal(st2.mode & P9_S_IFMT, P9_S_IFDIR);
 	struct p9_os_statfs sf;
 	assert_int_equal(p9_os_fstatfs(s, &sf), 0);
+	/* and reopen (what Tlopen does with a walked fid) */
+	int fp = p9_os_openat(s, "f", P9_OS_O_PATH, 0);
+	assert_true(fp >= 0);
+	assert_int_equal(p9_os_renameat(t->fd, "d2", t->fd, "d3"), 0);
+	int r = p9_os_reopen(fp, P9_DOTL_RDONLY);
+	assert_true(r >= 0);
+	read_is(r, "abc");
+	p9_os_close(r);
+	p9_os_close(fp);
 	p9_os_close(f);
 	p9_os_close(s);
 	p9_os_close(a);
