@@ -456,7 +456,7 @@ int p9_os_reopen(int fd, uint32_t flags)
 		/* Wine resolves that empty name by the name the handle was
 		 * opened under, gone when a directory above was renamed: open
 		 * the same file by its ID on the export's volume instead. */
-		UNICODE_STRING us = { 8, 8, (WCHAR *)&id };
+		UNICODE_STRING us = {8, 8, (WCHAR *)&id};
 		OBJECT_ATTRIBUTES oa;
 		InitializeObjectAttributes(&oa, &us, 0, f->root->h, NULL);
 		st = NtCreateFile(&h, acc | SYNCHRONIZE, &oa, &io, NULL, FILE_ATTRIBUTE_NORMAL,

@@ -52,11 +52,11 @@ enum p9__kind { P9__KIND_FILE, P9__KIND_DIR, P9__KIND_LINK };
  * counted (refs); freed with the last handle. */
 struct p9__root {
 	LONG refs;
-	HANDLE h;       /* the root directory, duplicated: owned here */
-	SRWLOCK mu;     /* protects holding */
-	HANDLE holding; /* .p9d-unlinked, or NULL until needed */
-	LONG seq;       /* unique names inside holding */
-	uint32_t serial; /* the volume's: every file of the export is on it (no reparse point is followed) */
+	HANDLE h;        /* the root directory, duplicated: owned here */
+	SRWLOCK mu;      /* protects holding */
+	HANDLE holding;  /* .p9d-unlinked, or NULL until needed */
+	LONG seq;        /* unique names inside holding */
+	uint32_t serial; /* its volume, which holds the whole export */
 };
 #define P9__HOLDING_NAME ".p9d-unlinked"
 
