@@ -255,8 +255,12 @@ int main(int argc, char **argv)
 						   : P9_OS_CAPS_MAPPED;
 	conf.export_path = cfg.export_path;
 	conf.readonly = cfg.readonly;
-	if (p9_os_confine_check(&conf, &err) < 0)
-		return bad(err, conf.user);
+	if (p9_os_confine_check(&conf, &err) < 0) {
+		if (conf.user)
+			return bad(err, conf.user);
+		fprintf(stderr, "p9d: %s\nTry 'p9d --help'.\n", err);
+		return 2;
+	}
 
 	int e = p9_server_new(&cfg, &the_server, &err);
 	if (e < 0) {

@@ -144,7 +144,11 @@ static int mf_store(struct local_fs *fs, struct local_loc *loc, const struct loc
 			old.rdev = m->rdev;
 		old.have |= m->have;
 		size_t len = p9__meta_format(&old, buf, sizeof(buf));
+		/* Only the server may read it, whatever made it (QEMU too);
+		 * a host without POSIX modes (Windows) has none to narrow. */
 		n = p9_os_fchmod(fd, 0600);
+		if (n == -EOPNOTSUPP)
+			n = 0;
 		if (n == 0)
 			n = p9_os_pwrite(fd, buf, len, 0);
 		if (n == (ssize_t)len)

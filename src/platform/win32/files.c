@@ -374,6 +374,9 @@ int p9_os_open_root(const char *host_path)
 	}
 	InitializeSRWLock(&r->mu);
 	r->refs = 0;
+	BY_HANDLE_FILE_INFORMATION bi;
+	if (GetFileInformationByHandle(h, &bi))
+		r->serial = bi.dwVolumeSerialNumber;
 	sweep_holding(h);
 	int fd = p9__fd_new(h, P9_DOTL_RDONLY | P9_DOTL_DIRECTORY, P9__KIND_DIR, r, 1);
 	if (fd < 0) {
@@ -419,6 +422,11 @@ int p9_os_openat(int dirfd, const char *name, uint32_t flags, uint32_t mode)
 	return finish_open(h, flags, d->root, 0, io.Information == FILE_CREATED);
 }
 
+#define ST_NO_SUCH_FILE ((NTSTATUS)0xC000000FL)
+#define ST_NAME_NOT_FOUND ((NTSTATUS)0xC0000034L)
+#define ST_PATH_NOT_FOUND ((NTSTATUS)0xC000003AL)
+#define ST_TYPE_MISMATCH ((NTSTATUS)0xC0000024L)
+
 int p9_os_reopen(int fd, uint32_t flags)
 {
 	int err = p9__fault_err(P9_OS_CALL_OPEN);
@@ -441,6 +449,27 @@ int p9_os_reopen(int fd, uint32_t flags)
 	if (flags & (P9_DOTL_SYNC | P9_DOTL_DSYNC))
 		opts |= FILE_WRITE_THROUGH;
 	NTSTATUS st = open_try(f->h, L"", 0, acc, FILE_OPEN, opts, &h, &io);
+	uint64_t id;
+	if ((st == ST_NO_SUCH_FILE || st == ST_NAME_NOT_FOUND || st == ST_PATH_NOT_FOUND ||
+	     st == ST_TYPE_MISMATCH) &&
+	    f->root && p9__file_id(f->h, &id) == 0) {
+		/* Wine resolves that empty name by the name the handle was
+		 * opened under, gone when a directory above was renamed: open
+		 * the same file by its ID on the export's volume instead. */
+		UNICODE_STRING us = {8, 8, (WCHAR *)&id};
+		OBJECT_ATTRIBUTES oa;
+		InitializeObjectAttributes(&oa, &us, 0, f->root->h, NULL);
+		st = NtCreateFile(&h, acc | SYNCHRONIZE, &oa, &io, NULL, FILE_ATTRIBUTE_NORMAL,
+		                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN,
+		                  opts | FILE_OPEN_BY_FILE_ID | FILE_SYNCHRONOUS_IO_NONALERT |
+		                          FILE_OPEN_REPARSE_POINT,
+		                  NULL, 0);
+		uint64_t id2;
+		if (NT_SUCCESS(st) && (p9__file_id(h, &id2) != 0 || id2 != id)) {
+			CloseHandle(h);
+			return -ESTALE;
+		}
+	}
 	if (!NT_SUCCESS(st))
 		return p9__nt_err(st);
 	return finish_open(h, flags, f->root, f->is_root, 0);

@@ -40,6 +40,7 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE, HANDLE, PVOID, PVOID, PIO_STATUS_BLO
 #define P9__FileDispositionInformationEx ((FILE_INFORMATION_CLASS)64)
 #define P9__FileRenameInformationEx ((FILE_INFORMATION_CLASS)65)
 #define P9__FileStreamInformation ((FILE_INFORMATION_CLASS)22)
+#define P9__FileInternalInformation ((FILE_INFORMATION_CLASS)6)
 #define P9__FileFsVolumeInformation ((FS_INFORMATION_CLASS)1)
 #define P9__FileFsFullSizeInformation ((FS_INFORMATION_CLASS)7)
 #define P9__FileFsAttributeInformation ((FS_INFORMATION_CLASS)5)
@@ -51,10 +52,11 @@ enum p9__kind { P9__KIND_FILE, P9__KIND_DIR, P9__KIND_LINK };
  * counted (refs); freed with the last handle. */
 struct p9__root {
 	LONG refs;
-	HANDLE h;       /* the root directory, duplicated: owned here */
-	SRWLOCK mu;     /* protects holding */
-	HANDLE holding; /* .p9d-unlinked, or NULL until needed */
-	LONG seq;       /* unique names inside holding */
+	HANDLE h;        /* the root directory, duplicated: owned here */
+	SRWLOCK mu;      /* protects holding */
+	HANDLE holding;  /* .p9d-unlinked, or NULL until needed */
+	LONG seq;        /* unique names inside holding */
+	uint32_t serial; /* its volume, which holds the whole export */
 };
 #define P9__HOLDING_NAME ".p9d-unlinked"
 
@@ -101,6 +103,12 @@ NTSTATUS p9__nt_open_io(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK access
 /* The kind of an open handle (attributes and reparse tag). */
 int p9__query_kind(HANDLE h, uint8_t *kind);
 int p9__query_kind_attrs(HANDLE h, uint8_t *kind, uint32_t *attrs);
+
+/* stat.c: the file ID (FileInternalInformation). Not from
+ * GetFileInformationByHandle: Wine answers that (a volume query) by the
+ * name a handle was opened under, which a rename of a directory above it
+ * makes stale, and then fails. */
+int p9__file_id(HANDLE h, uint64_t *id);
 
 /* errno.c */
 int p9__nt_err(NTSTATUS st);

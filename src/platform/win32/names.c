@@ -18,14 +18,16 @@
  * fallback's rename-over is two steps (the target leaves, then the source
  * moves), not atomic.
  *
- * Symlinks and device nodes cannot be made here: -EOPNOTSUPP (the mapped
- * security models keep them as files).
+ * Symlinks, FIFOs, sockets and device nodes cannot be made here:
+ * -EOPNOTSUPP (the mapped security models keep them as files); mknod of a
+ * regular file can.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "p9/proto.h"
 
 #define ST_ACCESS_DENIED ((NTSTATUS)0xC0000022L)
 #define ST_OBJECT_NAME_NOT_FOUND ((NTSTATUS)0xC0000034L)
@@ -59,9 +61,17 @@ int p9_os_mkdirat(int dirfd, const char *name, uint32_t mode)
 
 int p9_os_mknodat(int dirfd, const char *name, uint32_t mode, uint64_t rdev)
 {
-	(void)dirfd, (void)name, (void)mode, (void)rdev;
+	(void)rdev;
 	int err = p9__fault_err(P9_OS_CALL_NAMESPACE);
-	return err ? err : -EOPNOTSUPP;
+	if (err)
+		return err;
+	/* A regular file is something NT can make (the mapped models keep
+	 * every other node type in one); FIFOs, sockets, devices it cannot. */
+	uint32_t type = mode & P9_S_IFMT;
+	if (type != 0 && type != P9_S_IFREG)
+		return -EOPNOTSUPP;
+	int fd = p9_os_openat(dirfd, name, P9_DOTL_WRONLY | P9_DOTL_CREATE | P9_DOTL_EXCL, mode);
+	return fd < 0 ? fd : p9_os_close(fd);
 }
 
 int p9_os_symlinkat(const char *target, int dirfd, const char *name)
@@ -248,13 +258,11 @@ int p9_os_renameat(int olddir, const char *oldname, int newdir, const char *newn
 		goto out;
 	}
 	if (target) {
-		BY_HANDLE_FILE_INFORMATION a, b;
+		uint64_t a, b; /* one volume: the export's */
 		int same = 0;
-		if ((err = p9__query_kind(t, &tkind)) == 0 && GetFileInformationByHandle(h, &a) &&
-		    GetFileInformationByHandle(t, &b))
-			same = a.nFileIndexLow == b.nFileIndexLow &&
-			       a.nFileIndexHigh == b.nFileIndexHigh &&
-			       a.dwVolumeSerialNumber == b.dwVolumeSerialNumber;
+		if ((err = p9__query_kind(t, &tkind)) == 0 && p9__file_id(h, &a) == 0 &&
+		    p9__file_id(t, &b) == 0)
+			same = a == b;
 		/* Not held across the rename: opened alone, it would stop it. */
 		CloseHandle(t);
 		if (same)

@@ -53,30 +53,58 @@ static void from_filetime(int64_t t, int64_t *sec, uint32_t *nsec)
 	*nsec = (uint32_t)(r * 100);
 }
 
-static int stat_handle(HANDLE h, struct p9_os_stat *st)
+int p9__file_id(HANDLE h, uint64_t *id)
 {
-	BY_HANDLE_FILE_INFORMATION bi;
+	LARGE_INTEGER ix;
+	IO_STATUS_BLOCK io;
+	NTSTATUS s = NtQueryInformationFile(h, &io, &ix, sizeof ix, P9__FileInternalInformation);
+	if (!NT_SUCCESS(s))
+		return p9__nt_err(s);
+	*id = (uint64_t)ix.QuadPart;
+	return 0;
+}
+
+/* root: the export h belongs to (its volume serial is dev), or NULL. */
+static int stat_handle(HANDLE h, const struct p9__root *root, struct p9_os_stat *st)
+{
 	FILE_BASIC_INFO basic;
 	FILE_STANDARD_INFO std;
-	if (!GetFileInformationByHandle(h, &bi) ||
-	    !GetFileInformationByHandleEx(h, FileBasicInfo, &basic, sizeof basic) ||
+	uint64_t id = 0;
+	if (!GetFileInformationByHandleEx(h, FileBasicInfo, &basic, sizeof basic) ||
 	    !GetFileInformationByHandleEx(h, FileStandardInfo, &std, sizeof std))
 		return p9__win_err(GetLastError());
-	uint32_t tag = 0;
-	if (bi.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+	int err = p9__file_id(h, &id);
+	if (err)
+		return err;
+	uint32_t serial;
+	if (root) {
+		serial = root->serial;
+	} else {
+		BY_HANDLE_FILE_INFORMATION bi;
+		if (!GetFileInformationByHandle(h, &bi))
+			return p9__win_err(GetLastError());
+		serial = bi.dwVolumeSerialNumber;
+	}
+	uint32_t tag = 0, attrs = basic.FileAttributes;
+	if (attrs & FILE_ATTRIBUTE_REPARSE_POINT) {
 		FILE_ATTRIBUTE_TAG_INFO ti;
 		if (!GetFileInformationByHandleEx(h, FileAttributeTagInfo, &ti, sizeof ti))
 			return p9__win_err(GetLastError());
 		tag = ti.ReparseTag;
 	}
 	memset(st, 0, sizeof *st);
-	st->dev = bi.dwVolumeSerialNumber;
-	st->ino = ((uint64_t)bi.nFileIndexHigh << 32) | bi.nFileIndexLow;
+	st->dev = serial;
+	st->ino = id;
 	st->nlink = std.NumberOfLinks;
+	/* Unlinked while open (delete pending, in the holding directory when
+	 * NT lacks POSIX delete): the name it keeps until its last close is
+	 * no link a client can see. */
+	if (std.DeletePending && st->nlink > 0)
+		st->nlink--;
 	st->size = (uint64_t)std.EndOfFile.QuadPart;
 	st->blksize = 4096;
 	st->blocks = ((uint64_t)std.AllocationSize.QuadPart + 511) / 512;
-	st->mode = p9__mode(bi.dwFileAttributes, tag);
+	st->mode = p9__mode(attrs, tag);
 	from_filetime(basic.LastAccessTime.QuadPart, &st->atime_sec, &st->atime_nsec);
 	from_filetime(basic.LastWriteTime.QuadPart, &st->mtime_sec, &st->mtime_nsec);
 	from_filetime(basic.ChangeTime.QuadPart, &st->ctime_sec, &st->ctime_nsec);
@@ -99,7 +127,7 @@ int p9_os_fstat(int fd, struct p9_os_stat *st)
 	struct p9__file *f = p9__fd_get(fd);
 	if (f == NULL)
 		return -EBADF;
-	return stat_handle(f->h, st);
+	return stat_handle(f->h, f->root, st);
 }
 
 int p9_os_fstatat(int dirfd, const char *name, struct p9_os_stat *st)
@@ -116,7 +144,7 @@ int p9_os_fstatat(int dirfd, const char *name, struct p9_os_stat *st)
 	NTSTATUS s = p9__nt_open(d->h, w, wlen, FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0, &h);
 	if (!NT_SUCCESS(s))
 		return p9__nt_err(s);
-	err = stat_handle(h, st);
+	err = stat_handle(h, d->root, st);
 	CloseHandle(h);
 	return err;
 }
@@ -138,9 +166,6 @@ int p9_os_fstatfs(int fd, struct p9_os_statfs *st)
 	                                          P9__FileFsFullSizeInformation);
 	if (!NT_SUCCESS(s))
 		return p9__nt_err(s);
-	BY_HANDLE_FILE_INFORMATION bi;
-	if (!GetFileInformationByHandle(f->h, &bi))
-		return p9__win_err(GetLastError());
 	memset(st, 0, sizeof *st);
 	st->type = 0x5346544e; /* Linux's NTFS_SB_MAGIC: what the volume most likely is */
 	st->bsize = full.sectors_per_unit * full.bytes_per_sector;
@@ -148,6 +173,13 @@ int p9_os_fstatfs(int fd, struct p9_os_statfs *st)
 	st->blocks = (uint64_t)full.total.QuadPart;
 	st->bfree = (uint64_t)full.actual_avail.QuadPart;
 	st->bavail = (uint64_t)full.caller_avail.QuadPart;
-	st->fsid = bi.dwVolumeSerialNumber;
+	if (f->root) {
+		st->fsid = f->root->serial;
+	} else {
+		BY_HANDLE_FILE_INFORMATION bi;
+		if (!GetFileInformationByHandle(f->h, &bi))
+			return p9__win_err(GetLastError());
+		st->fsid = bi.dwVolumeSerialNumber;
+	}
 	return 0;
 }
