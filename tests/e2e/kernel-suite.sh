@@ -844,6 +844,7 @@ host_limit() {
     *:posix-lock-2mounts) echo "NT cannot name a lock's holder range: F_GETLK reports the range probed, not the holder's (src/platform/win32/lock.c)" ;;
     *:escape) echo "Wine follows Linux-side symlinks itself (NOTES: keep them out of Wine trees): the planted links cannot be tested through p9d.exe; its reparse-point rules are unit-tested" ;;
     *:xattr|*:xattr-tools) echo "Wine has no NTFS alternate data streams, where p9d.exe keeps xattrs (EOPNOTSUPP)" ;;
+    *:acl) echo "Wine has no NTFS alternate data streams, where p9d.exe keeps POSIX ACLs as xattrs (EOPNOTSUPP)" ;;
   esac
 }
 
