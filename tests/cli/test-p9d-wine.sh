@@ -110,6 +110,10 @@ p mkdir /d
 echo data | p put - /d/f
 check "$m: ls -l" "-rw-r--r-- 1 0 0 5 f" "$(lsl /d)"
 check "$m: symlink refused" "p9: /d/l: Operation not supported" "$(p ln -s f /d/l)"
+check "$m: symlink refused again" "p9: /d/l2: Operation not supported" "$(p ln -s f /d/l2)"
+check "$m: one warning for the kind, however often it is refused" \
+	"p9d: warning: this host cannot make symlinks: clients get EOPNOTSUPP (a mapped security model stores them)" \
+	"$(tr -d '\r' < "$work/none.log" | grep 'cannot make symlinks')"
 check "$m: no metadata files" "d greeting" "$(cd "$ex" && ls -A | tr '\n' ' ' | sed 's/ $//')"
 
 echo "1..$n"

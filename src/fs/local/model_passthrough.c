@@ -23,6 +23,24 @@
 #include <string.h>
 
 #include "fs/local/local.h"
+#include "server/core.h"
+
+/* What the host cannot do at all (Windows: modes, owners, FIFOs, devices
+ * and symlinks, outside the mapped models) is refused every time, and
+ * said once per kind in the log: the admin learns why, without a flood. */
+enum unsupported { UNSUP_CHMOD, UNSUP_CHOWN, UNSUP_MKNOD, UNSUP_SYMLINK, UNSUP_KINDS };
+
+static int unsupported(int e, enum unsupported kind)
+{
+	static atomic_int warned[UNSUP_KINDS];
+	static const char *const what[UNSUP_KINDS] = {"change modes", "change owners",
+						       "make FIFOs, sockets or devices",
+						       "make symlinks"};
+	if (e == -EOPNOTSUPP && atomic_exchange(&warned[kind], 1) == 0)
+		p9__log(0, "warning: this host cannot %s: clients get EOPNOTSUPP (a mapped "
+			   "security model stores them)", what[kind]);
+	return e;
+}
 
 /* The identity this thread acts with right now (NULL: the server's). */
 static _Thread_local const struct p9_cred *current_cred;
@@ -135,14 +153,14 @@ static int mkdir_as(owner_fn owner, int dfd, const char *name, uint32_t mode,
 static int mknod_as(owner_fn owner, int dfd, const char *name, uint32_t mode, uint64_t rdev,
 		    const struct p9_cred *cred, uint32_t gid)
 {
-	int e = p9_os_mknodat(dfd, name, mode, rdev);
+	int e = unsupported(p9_os_mknodat(dfd, name, mode, rdev), UNSUP_MKNOD);
 	return e < 0 ? e : finish(owner, dfd, name, 0, cred, gid);
 }
 
 static int symlink_as(owner_fn owner, int dfd, const char *name, const char *target,
 		      const struct p9_cred *cred, uint32_t gid)
 {
-	int e = p9_os_symlinkat(target, dfd, name);
+	int e = unsupported(p9_os_symlinkat(target, dfd, name), UNSUP_SYMLINK);
 	return e < 0 ? e : finish(owner, dfd, name, 0, cred, gid);
 }
 
@@ -207,7 +225,7 @@ static int pt_chown(struct local_fs *fs, struct local_loc *loc, uint32_t uid, ui
 {
 	(void)fs;
 	int fd = p9__loc_fd(loc);
-	return fd < 0 ? fd : p9_os_fchown(fd, uid, gid);
+	return fd < 0 ? fd : unsupported(p9_os_fchown(fd, uid, gid), UNSUP_CHOWN);
 }
 
 static int none_chown(struct local_fs *fs, struct local_loc *loc, uint32_t uid, uint32_t gid)
@@ -222,7 +240,7 @@ static int pt_chmod(struct local_fs *fs, struct local_loc *loc, uint32_t mode)
 	if (loc->node && (loc->node->mode & P9_S_IFMT) == P9_S_IFLNK)
 		return -EOPNOTSUPP; /* Linux has no modes on symlinks */
 	int fd = p9__loc_fd(loc);
-	return fd < 0 ? fd : p9_os_fchmod(fd, mode & 07777);
+	return fd < 0 ? fd : unsupported(p9_os_fchmod(fd, mode & 07777), UNSUP_CHMOD);
 }
 
 static ssize_t pt_readlink(struct local_fs *fs, struct local_loc *loc, char *buf, size_t cap)
