@@ -42,7 +42,10 @@ int p9_os_listen_tcp(const char *host, const char *port, char *bound, size_t bou
 int p9_os_listen_unix(const char *path, char *bound, size_t boundlen);
 void p9_os_unix_remove(const char *path); /* the socket file, at exit */
 /* A waiting connection, non-blocking and ready to serve (TCP_NODELAY);
- * -EAGAIN when none waits. `peer` gets a printable address. */
+ * -EAGAIN when none waits. `peer` gets a printable address. Out of
+ * descriptors: -ECONNABORTED when a waiting connection was hung up on
+ * (POSIX keeps a spare descriptor for that, so the listener does not stay
+ * readable and spin), -EMFILE when even that was not possible. */
 int p9_os_accept(int lfd, char *peer, size_t peerlen);
 /* Connect (blocking streams, TCP_NODELAY). -ENXIO: host does not resolve. */
 int p9_os_connect_tcp(const char *host, const char *port);

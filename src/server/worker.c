@@ -89,6 +89,15 @@ static void handle_event(struct p9_server *s, const struct p9_os_poll_event *ev)
 		for (;;) {
 			char peer[64];
 			int fd = p9_os_accept(l->fd, peer, sizeof(peer));
+			if (fd == -ECONNABORTED) {
+				/* out of descriptors: that client was hung up on
+				 * (a waiting one would make the listener spin) */
+				static atomic_int said;
+				p9__log(atomic_exchange(&said, 1) ? 1 : 0,
+					"out of file descriptors: refusing new connections "
+					"until some close (raise RLIMIT_NOFILE?)");
+				continue;
+			}
 			if (fd < 0)
 				break;
 			/* Past the cap a new client is hung up on at once:

@@ -120,6 +120,45 @@ else
 	n=$((n + 1)); echo "ok $n - privilege checks # SKIP not root"
 fi
 
+# --- out of descriptors: new clients are hung up on, and nothing spins ---
+if command -v prlimit > /dev/null; then
+	port=$(free_port)
+	prlimit --nofile=48:48 "$p9d" --export "$work/export" --listen "tcp:127.0.0.1:$port" \
+		--security-model none > "$work/nofile.log" 2>&1 &
+	nofile_pid=$!
+	pids+=($nofile_pid)
+	wait_for "$work/nofile.log" "serving"
+	check "out of descriptors: p9d idles, a new client is hung up on" "idle hungup" \
+		"$(python3 - "$port" "$nofile_pid" <<'EOF'
+import os, socket, sys, time
+port, pid = int(sys.argv[1]), sys.argv[2]
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(80)]
+time.sleep(0.5)
+def cpu():
+    f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+c0 = cpu(); time.sleep(1.0); c1 = cpu()
+extra = socket.create_connection(("127.0.0.1", port)); extra.settimeout(3)
+try:
+    hung = extra.recv(1) == b""
+except ConnectionResetError:
+    hung = True
+except OSError:
+    hung = False
+print("spin" if c1 - c0 > 0.3 else "idle", "hungup" if hung else "waiting")
+for s in held + [extra]:
+    s.close()
+EOF
+)"
+	sleep 0.5
+	check "out of descriptors: served again once clients leave" "hello" \
+		"$("$p9" -a "tcp:127.0.0.1:$port" cat /greeting 2>&1)"
+	# (the hang-up comes first, the log line just after it)
+	wait_for "$work/nofile.log" "out of file descriptors: refusing new connections"
+	check "out of descriptors: said in the log" 0 $?
+	kill -TERM "$nofile_pid"; wait "$nofile_pid"
+fi
+
 # --- the manual pages say what --help says ---
 missing=""
 for opt in $("$p9d" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -20,6 +21,8 @@
 #include <unistd.h>
 
 #include "platform/net.h"
+
+static void spare_open(void); /* see p9_os_accept */
 
 /* p9_iov is passed to writev/sendmsg as it is. */
 _Static_assert(sizeof(struct p9_iov) == sizeof(struct iovec) &&
@@ -51,6 +54,7 @@ static void format_sockaddr(const struct sockaddr *sa, char *out, size_t len)
 
 int p9_os_listen_tcp(const char *host, const char *port, char *bound, size_t boundlen)
 {
+	spare_open(); /* now, while the file system is whole (before a sandbox) */
 	struct addrinfo hints = {.ai_family = AF_UNSPEC,
 	                         .ai_socktype = SOCK_STREAM,
 	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
@@ -83,6 +87,7 @@ int p9_os_listen_tcp(const char *host, const char *port, char *bound, size_t bou
 
 int p9_os_listen_unix(const char *path, char *bound, size_t boundlen)
 {
+	spare_open();
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct stat st;
 	if (strlen(path) >= sizeof(sun.sun_path))
@@ -108,11 +113,47 @@ void p9_os_unix_remove(const char *path)
 	unlink(path);
 }
 
+/* A descriptor held in reserve for when the process has none left: a
+ * pending connection that cannot be accepted keeps the listener readable,
+ * and the poller would report it again and again (a busy loop). Giving up
+ * the spare lets us accept that connection and hang up on it at once. */
+static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static int spare_fd = -1; /* under spare_lock */
+
+/* "/" names something in every sandbox, and holds nothing open. */
+static void spare_open(void)
+{
+	pthread_mutex_lock(&spare_lock);
+	if (spare_fd < 0)
+		spare_fd = open("/", O_PATH | O_CLOEXEC);
+	pthread_mutex_unlock(&spare_lock);
+}
+
+static int refuse_one(int lfd)
+{
+	int dropped = 0;
+	pthread_mutex_lock(&spare_lock);
+	if (spare_fd >= 0) {
+		close(spare_fd);
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			dropped = 1;
+		}
+		spare_fd = open("/", O_PATH | O_CLOEXEC);
+	}
+	pthread_mutex_unlock(&spare_lock);
+	return dropped;
+}
+
 int p9_os_accept(int lfd, char *peer, size_t peerlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
+	spare_open();
 	int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+		return refuse_one(lfd) ? -ECONNABORTED : -EMFILE;
 	if (fd < 0)
 		return -errno;
 	format_sockaddr((struct sockaddr *)&ss, peer, peerlen);
