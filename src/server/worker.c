@@ -57,6 +57,24 @@ void p9__runq_wake(struct p9_server *s)
 		wake_one(s);
 }
 
+/* A client hung up on for want of resources: said once at the default
+ * level, then only with -v. */
+static void refusing(struct p9_server *s, const char *why)
+{
+	static atomic_int said;
+	(void)s;
+	p9__log(atomic_exchange(&said, 1) ? 1 : 0,
+		"%s: refusing new connections until some close (raise RLIMIT_NOFILE?)", why);
+}
+
+static int runq_empty(struct p9_server *s)
+{
+	pthread_mutex_lock(&s->runq_lock);
+	int empty = s->runq_head == NULL;
+	pthread_mutex_unlock(&s->runq_lock);
+	return empty;
+}
+
 static struct p9_req *runq_pop(struct p9_server *s, int *more)
 {
 	struct p9_req *r;
@@ -92,10 +110,7 @@ static void handle_event(struct p9_server *s, const struct p9_os_poll_event *ev)
 			if (fd == -ECONNABORTED) {
 				/* out of descriptors: that client was hung up on
 				 * (a waiting one would make the listener spin) */
-				static atomic_int said;
-				p9__log(atomic_exchange(&said, 1) ? 1 : 0,
-					"out of file descriptors: refusing new connections "
-					"until some close (raise RLIMIT_NOFILE?)");
+				refusing(s, "out of file descriptors");
 				continue;
 			}
 			if (fd < 0)
@@ -108,8 +123,10 @@ static void handle_event(struct p9_server *s, const struct p9_os_poll_event *ev)
 				p9_os_stream_close(fd);
 				continue;
 			}
-			if (!p9__conn_new(s, fd, fd, peer))
+			if (!p9__conn_new(s, fd, fd, peer)) {
 				p9_os_stream_close(fd);
+				refusing(s, "out of file descriptors or memory");
+			}
 		}
 		p9_os_poll_arm(s->poll, l->fd, P9_OS_POLL_IN, ev->data);
 		break;
@@ -151,6 +168,14 @@ static void *worker_main(void *arg)
 		}
 		struct p9_os_poll_event evs[8];
 		atomic_fetch_add(&s->nidle, 1);
+		/* Look again now that we count as idle: a request pushed since
+		 * runq_pop, by a thread that then saw nidle == 0 and woke
+		 * nobody, would otherwise wait for the next event, or forever
+		 * when its pusher waits for it (a Tversion draining the queue). */
+		if (!runq_empty(s)) {
+			atomic_fetch_sub(&s->nidle, 1);
+			continue;
+		}
 		int n = p9_os_poll_wait(s->poll, evs, 8, -1);
 		atomic_fetch_sub(&s->nidle, 1);
 		for (int i = 0; i < n; i++)
