@@ -22,8 +22,6 @@
 
 #include "platform/net.h"
 
-static void spare_open(void); /* see p9_os_accept */
-
 /* p9_iov is passed to writev/sendmsg as it is. */
 _Static_assert(sizeof(struct p9_iov) == sizeof(struct iovec) &&
                        offsetof(struct p9_iov, base) == offsetof(struct iovec, iov_base) &&
@@ -54,7 +52,6 @@ static void format_sockaddr(const struct sockaddr *sa, char *out, size_t len)
 
 int p9_os_listen_tcp(const char *host, const char *port, char *bound, size_t boundlen)
 {
-	spare_open(); /* now, while the file system is whole (before a sandbox) */
 	struct addrinfo hints = {.ai_family = AF_UNSPEC,
 	                         .ai_socktype = SOCK_STREAM,
 	                         .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
@@ -87,7 +84,6 @@ int p9_os_listen_tcp(const char *host, const char *port, char *bound, size_t bou
 
 int p9_os_listen_unix(const char *path, char *bound, size_t boundlen)
 {
-	spare_open();
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct stat st;
 	if (strlen(path) >= sizeof(sun.sun_path))
@@ -120,7 +116,9 @@ void p9_os_unix_remove(const char *path)
 static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
 static int spare_fd = -1; /* under spare_lock */
 
-/* "/" names something in every sandbox, and holds nothing open. */
+/* "/" names something in every sandbox, and holds nothing open. Opened
+ * at the first accept, never before: in the sandbox that is its own root,
+ * while a handle kept from before would be a way out to the host's. */
 static void spare_open(void)
 {
 	pthread_mutex_lock(&spare_lock);
