@@ -840,6 +840,7 @@ host_limit() {
     none:mknod-dev|passthrough:mknod-dev) echo "Windows has no device nodes: mknod needs a mapped model" ;;
     none:host-view|passthrough:host-view) echo "needs chmod and symlinks, which Windows has only in a mapped model" ;;
     none:rm-rf-deep*|passthrough:rm-rf-deep*) echo "its tree has symlinks, which Windows has only in a mapped model" ;;
+    none:metadata|passthrough:metadata) echo "Windows has no uids, modes or device nodes to set outside a mapped model (EOPNOTSUPP)" ;;
     none:perm-nonroot|passthrough:perm-nonroot) echo "Windows has no POSIX modes to enforce: chmod 600 is EOPNOTSUPP unless a mapped model stores it" ;;
     *:posix-lock-2mounts) echo "NT cannot name a lock's holder range: F_GETLK reports the range probed, not the holder's (src/platform/win32/lock.c)" ;;
     *:escape) echo "Wine follows Linux-side symlinks itself (NOTES: keep them out of Wine trees): the planted links cannot be tested through p9d.exe; its reparse-point rules are unit-tested" ;;
