@@ -332,9 +332,9 @@ static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned 
 	return n;
 }
 
-/* Put a batch in flight: on the connection's list, then (if queue) in
- * the run queue; otherwise the caller runs it. */
-static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int queue)
+/* Put a batch in flight: on the connection's list, then in the run
+ * queue (where this thread takes the first, see worker.c). */
+static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n)
 {
 	pthread_mutex_lock(&c->lock);
 	for (unsigned i = 0; i < n; i++) {
@@ -350,8 +350,7 @@ static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n, int que
 	for (unsigned i = 0; i < n; i++)
 		c->reserved += batch[i]->reserve;
 	pthread_mutex_unlock(&c->lock);
-	if (queue)
-		p9__runq_push(c->srv, batch, n);
+	p9__runq_push(c->srv, batch, n);
 }
 
 static int is_version(const struct p9_req *r)
@@ -381,23 +380,17 @@ again:
 	pthread_mutex_unlock(&c->lock);
 	size_t budget = used < TX_LIMIT ? TX_LIMIT - used : 1;
 	for (;;) {
-		/* Cut what is buffered. A Tversion is a barrier: everything
-		 * before it is launched, it runs here (it waits for those to
-		 * end), and only then is anything after it cut, in the dialect
-		 * and msize it set. */
+		/* Cut what is buffered. A Tversion is a barrier: it is queued
+		 * behind everything before it, and reading stops; the thread
+		 * that runs it (it waits for those to end) reads on once the
+		 * dialect and msize are set (p9__req_run), so nothing after it
+		 * is cut before. It does not run here: this thread may hold
+		 * other events from the same wait, one of them perhaps the
+		 * wake-up that the requests before it need. */
 		n += cut_messages(c, batch + n, BATCH_MAX - n, &err, &budget);
 		if (n && is_version(batch[n - 1])) {
-			struct p9_req *v = batch[--n];
-			launch(c, batch, n, 1);
-			/* p9__runq_push leaves one request for its caller, but
-			 * this caller is about to wait for them in the Tversion:
-			 * a worker asleep in the poller must take them. */
-			if (n == 1)
-				p9__runq_wake(c->srv);
-			n = 0;
-			launch(c, &v, 1, 0);
-			p9__req_run(v);
-			continue;
+			launch(c, batch, n);
+			return; /* the read side goes with the Tversion */
 		}
 		if (err < 0) {
 			p9__log(1, "%s: not a 9P stream (%s); closing", c->peer, strerror(-err));
@@ -419,7 +412,7 @@ again:
 		}
 		c->rlen += (size_t)got;
 	}
-	launch(c, batch, n, 1);
+	launch(c, batch, n);
 	/* A large receive buffer (grown for big messages) goes back to the
 	 * pool whenever the connection has nothing buffered: an idle
 	 * connection then holds none, and a busy one gets it back from the

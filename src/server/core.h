@@ -148,7 +148,6 @@ enum { P9_EV_CONN_READ = 0, P9_EV_CONN_WRITE = 1, P9_EV_LISTENER = 2, P9_EV_WAKE
 
 /* worker.c */
 void p9__runq_push(struct p9_server *s, struct p9_req **reqs, unsigned n);
-void p9__runq_wake(struct p9_server *s); /* wake an idle worker, if any */
 int p9__worker_start(struct p9_server *s);
 void p9__wait_blocking_begin(struct p9_server *s);
 void p9__wait_blocking_end(struct p9_server *s);

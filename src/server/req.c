@@ -192,8 +192,14 @@ void p9__req_respond(struct p9_req *r, int err)
 
 void p9__req_run(struct p9_req *r)
 {
-	atomic_fetch_sub(&r->conn->nqueued, 1);
+	struct p9_conn *c = r->conn;
+	int barrier = r->inbuf[4] == P9_TVERSION;
+	atomic_fetch_sub(&c->nqueued, 1);
 	p9__dispatch(r);
+	/* A Tversion holds the read side (see p9__conn_on_readable), and
+	 * with it the reference that keeps c: read on from where it stopped. */
+	if (barrier)
+		p9__conn_on_readable(c);
 }
 
 int p9_wait_begin(struct p9_wait *w)

@@ -51,7 +51,7 @@ void p9__runq_push(struct p9_server *s, struct p9_req **reqs, unsigned n)
 		wake_one(s);
 }
 
-void p9__runq_wake(struct p9_server *s)
+static void runq_wake(struct p9_server *s)
 {
 	if (atomic_load_explicit(&s->nidle, memory_order_relaxed) > 0)
 		wake_one(s);
@@ -219,6 +219,12 @@ void p9__wait_blocking_begin(struct p9_server *s)
 	atomic_fetch_add(&s->nblocked, 1);
 	if (atomic_load(&s->nworkers) - atomic_load(&s->nblocked) < (int)s->cfg.threads)
 		p9__worker_start(s);
+	/* A lone request pushed by this thread was left in the queue for
+	 * this thread to take (p9__runq_push woke nobody for it), and the
+	 * wait may be for it (a Tversion waits for the requests before it):
+	 * whatever is queued, an idle worker takes it now. */
+	if (!runq_empty(s))
+		runq_wake(s);
 }
 
 void p9__wait_blocking_end(struct p9_server *s)
