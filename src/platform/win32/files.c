@@ -191,6 +191,18 @@ int p9__at(int dirfd, const char *name, struct p9__file **dir, WCHAR *w, int *wl
 	return 0;
 }
 
+int p9__open_at(int dirfd, const char *name, ACCESS_MASK access, struct p9__file **dir,
+                HANDLE *out)
+{
+	WCHAR w[P9__WNAME_MAX];
+	int wlen;
+	int err = p9__at(dirfd, name, dir, w, &wlen);
+	if (err)
+		return err;
+	NTSTATUS s = p9__nt_open((*dir)->h, w, wlen, access, 0, FILE_OPEN, 0, out);
+	return NT_SUCCESS(s) ? 0 : p9__nt_err(s);
+}
+
 int p9__query_kind(HANDLE h, uint8_t *kind)
 {
 	uint32_t attrs;

@@ -97,6 +97,10 @@ NTSTATUS p9__nt_open(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK access, U
  * checked and converted. -ENOENT for the holding directory's name at an
  * export root (it is not there, as far as clients know). */
 int p9__at(int dirfd, const char *name, struct p9__file **dir, WCHAR *w, int *wlen);
+/* p9__at, then open the existing entry itself (never what it points to)
+ * for access: a handle to close, and its directory for dir. */
+int p9__open_at(int dirfd, const char *name, ACCESS_MASK access, struct p9__file **dir,
+                HANDLE *out);
 /* The same, with the IO_STATUS_BLOCK (Information: FILE_CREATED, ...). */
 NTSTATUS p9__nt_open_io(HANDLE dir, const WCHAR *w, int wlen, ACCESS_MASK access, ULONG attrs,
                         ULONG disposition, ULONG options, HANDLE *out, IO_STATUS_BLOCK *io);

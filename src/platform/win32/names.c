@@ -178,9 +178,10 @@ static int remove_open(struct p9__file *d, HANDLE h)
  * handles with attribute access only take no part in NT's sharing
  * checks, so even a share-nothing open succeeds beside them. Hence the
  * holding directory for every removal when POSIX delete is missing.) */
+#define OPEN_DELETE_ACCESS (DELETE | FILE_READ_ATTRIBUTES)
 static NTSTATUS open_delete(HANDLE dir, const WCHAR *w, int wlen, HANDLE *h)
 {
-	return p9__nt_open(dir, w, wlen, DELETE | FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0, h);
+	return p9__nt_open(dir, w, wlen, OPEN_DELETE_ACCESS, 0, FILE_OPEN, 0, h);
 }
 
 int p9_os_unlinkat(int dirfd, const char *name, int rmdir)
@@ -189,14 +190,9 @@ int p9_os_unlinkat(int dirfd, const char *name, int rmdir)
 	if (err)
 		return err;
 	struct p9__file *d;
-	WCHAR w[P9__WNAME_MAX];
-	int wlen;
-	if ((err = p9__at(dirfd, name, &d, w, &wlen)) != 0)
-		return err;
 	HANDLE h;
-	NTSTATUS s = open_delete(d->h, w, wlen, &h);
-	if (!NT_SUCCESS(s))
-		return p9__nt_err(s);
+	if ((err = p9__open_at(dirfd, name, OPEN_DELETE_ACCESS, &d, &h)) != 0)
+		return err;
 	uint8_t kind;
 	if ((err = p9__query_kind(h, &kind)) == 0) {
 		if (rmdir && kind != P9__KIND_DIR)
@@ -242,8 +238,7 @@ int p9_os_renameat(int olddir, const char *oldname, int newdir, const char *newn
 	if ((err = p9__at(newdir, newname, &nd, nw, &nwlen)) != 0)
 		return err == -ENOENT ? -EACCES : err;
 	HANDLE h;
-	NTSTATUS s =
-	        p9__nt_open(od->h, ow, owlen, DELETE | FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0, &h);
+	NTSTATUS s = open_delete(od->h, ow, owlen, &h);
 	if (!NT_SUCCESS(s))
 		return p9__nt_err(s);
 	uint8_t kind, tkind = 0;

@@ -136,14 +136,9 @@ int p9_os_fstatat(int dirfd, const char *name, struct p9_os_stat *st)
 	if (err)
 		return err;
 	struct p9__file *d;
-	WCHAR w[P9__WNAME_MAX];
-	int wlen;
-	if ((err = p9__at(dirfd, name, &d, w, &wlen)) != 0)
-		return err;
 	HANDLE h;
-	NTSTATUS s = p9__nt_open(d->h, w, wlen, FILE_READ_ATTRIBUTES, 0, FILE_OPEN, 0, &h);
-	if (!NT_SUCCESS(s))
-		return p9__nt_err(s);
+	if ((err = p9__open_at(dirfd, name, FILE_READ_ATTRIBUTES, &d, &h)) != 0)
+		return err;
 	err = stat_handle(h, d->root, st);
 	CloseHandle(h);
 	return err;
