@@ -22,6 +22,8 @@
 #include "p9/proto.h"
 #include "p9/server.h"
 
+struct p9_os_pipe;
+
 /* Who a request acts for: resolved once at attach, shared by every fid
  * walked from that attach, freed with the server. */
 struct p9_cred {
@@ -85,6 +87,11 @@ struct p9_fs_ops {
 	ssize_t (*read)(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, void *buf, size_t n);
 	ssize_t (*write)(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, const void *buf,
 			 size_t n);
+	/* Optional: read as read does, but into a kernel pipe (zero-copy,
+	 * platform.h); -ENOTSUP when this fid cannot, and the core calls
+	 * read instead. */
+	ssize_t (*read_pipe)(struct p9_fs *fs, struct p9_fid *fid, uint64_t off,
+			     struct p9_os_pipe *p, size_t n);
 	/* Pack Rreaddir entries into buf[0..cap); returns the bytes used. */
 	ssize_t (*readdir)(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, uint8_t *buf,
 			   size_t cap);

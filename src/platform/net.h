@@ -54,6 +54,7 @@ int p9_os_connect_unix(const char *path);
  * a socket (pipe, tty); <0: unusable (Windows takes only sockets). */
 int p9_os_stream_prepare(int fd);
 int p9_os_stream_is_socket(int fd); /* 1 or 0, changes nothing */
+int p9_os_stream_is_unix(int fd);   /* 1: a Unix-domain socket, else 0 */
 int p9_os_stream_valid(int fd);     /* 0 if fd is an open stream, else -EBADF */
 int p9_os_stream_dup(int fd);       /* a second stream on the same socket */
 int p9_os_stream_close(int fd);

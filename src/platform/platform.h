@@ -103,6 +103,30 @@ ssize_t p9_os_pread(int fd, void *buf, size_t len, uint64_t off);
 ssize_t p9_os_pwrite(int fd, const void *buf, size_t len, uint64_t off);
 int p9_os_fsync(int fd, int datasync);
 
+/* --- zero-copy reads (pipe.c) ---
+ * A kernel pipe that carries a reply from a file to a stream without the
+ * data passing through user memory (Linux splice: the pipe holds
+ * references to the file's cached pages, the stream takes them over).
+ * Where the host has no such thing every call is -ENOSYS and callers
+ * copy instead. A pipe is used by one thread at a time. */
+struct p9_os_pipe {
+	int rfd, wfd;
+	size_t room; /* file bytes one fill can always take, whatever the offset */
+};
+/* A pipe with room for at least `want` file bytes if the host allows it
+ * (less otherwise: check room). */
+int p9_os_pipe_open(struct p9_os_pipe *p, size_t want);
+void p9_os_pipe_close(struct p9_os_pipe *p);
+/* Move up to len bytes of file fd at off into the pipe (len <= room);
+ * fewer at end of file. A fault of kind READ applies, as to pread. */
+ssize_t p9_os_pipe_fill(struct p9_os_pipe *p, int fd, size_t len, uint64_t off);
+/* Copy len bytes out of the pipe into buf (a reply that goes by copy
+ * after all). */
+int p9_os_pipe_drain(struct p9_os_pipe *p, void *buf, size_t len);
+/* Send up to len bytes from the pipe to a non-blocking stream: the count
+ * sent, or -EAGAIN when the stream is full. */
+ssize_t p9_os_pipe_send(struct p9_os_pipe *p, int stream, size_t len);
+
 /* --- names in a directory --- */
 int p9_os_mkdirat(int dirfd, const char *name, uint32_t mode);
 int p9_os_mknodat(int dirfd, const char *name, uint32_t mode, uint64_t rdev);

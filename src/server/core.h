@@ -54,6 +54,8 @@ struct p9_req {
 	int done; /* reply queued (or dropped); under conn->lock */
 	int dropped; /* reply not to be sent */
 	size_t incap; /* capacity of inbuf when it is owned */
+	struct p9__pipe *pipe; /* the reply is in this pipe (pipes.c), not in out */
+	size_t pipe_left; /* its bytes not yet sent */
 	uint32_t reserve; /* reply bytes it may add (Tread, Treaddir); in conn->reserved */
 	struct p9_txbuf {
 		struct p9_txbuf *next;
@@ -68,6 +70,7 @@ struct p9_conn {
 	struct p9_server *srv;
 	int rfd, wfd; /* wfd is a dup when both are one socket: it has its own poller entry */
 	int is_socket;
+	int zero_copy; /* large Rreads go through a pipe (pipes.c) */
 	atomic_int refs;
 	enum p9_dialect dialect;
 	uint32_t msize;
@@ -140,6 +143,9 @@ struct p9_server {
 	pthread_mutex_t cred_lock;
 	struct p9_cred_entry *creds;
 
+	pthread_mutex_t pipes_lock; /* pipes_free */
+	struct p9__pipe *pipes_free; /* pipes.c: for zero-copy Rreads */
+
 	char errbuf[256];
 };
 
@@ -151,6 +157,18 @@ void p9__runq_push(struct p9_server *s, struct p9_req **reqs, unsigned n);
 int p9__worker_start(struct p9_server *s);
 void p9__wait_blocking_begin(struct p9_server *s);
 void p9__wait_blocking_end(struct p9_server *s);
+
+/* pipes.c */
+struct p9_fs;
+struct p9_fid;
+void p9__pipes_init(struct p9_server *s);
+void p9__pipes_free(struct p9_server *s);
+void p9__pipe_put(struct p9_server *s, struct p9__pipe *p, int holds_data);
+ssize_t p9__pipe_send(struct p9__pipe *p, int stream, size_t len); /* -EAGAIN: full */
+/* Read for an Rread into r: through a pipe when it pays (then r->pipe is
+ * set and r->out has no data), else into r->out + P9_RREAD_HDRSZ. */
+ssize_t p9__read_reply(struct p9_req *r, struct p9_fs *fs, struct p9_fid *f, uint64_t off,
+		       uint32_t count);
 
 /* conn.c */
 struct p9_conn *p9__conn_new(struct p9_server *s, int rfd, int wfd, const char *peer);

@@ -307,8 +307,7 @@ static int h_read(struct dctx *x)
 		n = x->fs->ops->readdir(x->fs, f, x->in->u.tread.offset,
 					x->r->out + P9_RREAD_HDRSZ, count);
 	else
-		n = x->fs->ops->read(x->fs, f, x->in->u.tread.offset, x->r->out + P9_RREAD_HDRSZ,
-				     count);
+		n = p9__read_reply(x->r, x->fs, f, x->in->u.tread.offset, count);
 	release(x, f);
 	if (n < 0)
 		return (int)n;

@@ -911,7 +911,7 @@ static int h_read(struct dctx *x)
 			}
 		}
 	} else {
-		n = x->fs->ops->read(x->fs, f, off, x->r->out + P9_RREAD_HDRSZ, count);
+		n = p9__read_reply(x->r, x->fs, f, off, count);
 	}
 	release(x, f);
 	if (n < 0)

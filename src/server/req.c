@@ -53,6 +53,8 @@ void p9__req_free(struct p9_req *r)
 		p9__buf_put(r->inbuf, r->incap);
 	if (r->out != r->outbuf_small)
 		p9__buf_put(r->out, r->outcap);
+	if (r->pipe)
+		p9__pipe_put(c->srv, r->pipe, r->pipe_left > 0);
 	free(r);
 	p9__conn_put(c);
 }
@@ -158,6 +160,11 @@ void p9__req_finish(struct p9_req *r)
 static void pack_error(struct p9_req *r, int err)
 {
 	struct p9_fcall fc = { .tag = r->in.tag };
+	if (r->pipe) { /* data read for a reply that will not carry it */
+		p9__pipe_put(r->conn->srv, r->pipe, 1);
+		r->pipe = NULL;
+		r->pipe_left = 0;
+	}
 	if (r->conn->dialect == P9_DIALECT_2000L) {
 		fc.type = P9_RLERROR;
 		fc.u.rlerror.ecode = (uint32_t)-err;

@@ -72,6 +72,7 @@ int p9_server_new(const struct p9_server_config *cfg, struct p9_server **out, co
 	}
 	if ((e = p9_local_new(&s->cfg, &s->fs, err)) < 0)
 		goto fail;
+	p9__pipes_init(s); /* now, while pipes as large as msize are allowed */
 	*out = s;
 	return 0;
 fail:
@@ -222,6 +223,7 @@ void p9_server_free(struct p9_server *s)
 	if (s->fs)
 		s->fs->ops->destroy(s->fs);
 	p9__cred_free_all(s);
+	p9__pipes_free(s);
 	p9_os_poll_free(s->poll);
 	p9_os_wake_close(&s->wake);
 	p9_os_wake_close(&s->stop);

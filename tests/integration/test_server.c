@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "platform/platform.h"
 
 static struct harness H;
 
@@ -320,6 +321,162 @@ static void large_file_round_trips(void **state)
 	p9_client_clunk(H.c, f);
 	free(data);
 	free(back);
+}
+
+/* --- zero-copy reads (server/pipes.c): large Treads over this Unix
+ * socket go through a kernel pipe; every way such a reply can end must
+ * give the bytes a plain read gives. --- */
+
+#define ZC_LEN 1200000u
+
+static uint8_t zc_byte(size_t i)
+{
+	return (uint8_t)((i * 2654435761u) >> 11);
+}
+
+/* A host file of ZC_LEN known bytes, made without the server. */
+static void zc_fixture(const char *name)
+{
+	uint8_t *d = malloc(ZC_LEN);
+	assert_non_null(d);
+	for (size_t i = 0; i < ZC_LEN; i++)
+		d[i] = zc_byte(i);
+	int fd = openat(H.exportfd, name, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, d, ZC_LEN), (ssize_t)ZC_LEN);
+	close(fd);
+	free(d);
+}
+
+static void assert_zc_bytes(const uint8_t *b, uint64_t off, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != zc_byte(off + i)) {
+			print_message("byte %zu of a read at %llu differs\n", i,
+				      (unsigned long long)off);
+			fail();
+		}
+}
+
+static void zero_copy_reads_give_exact_bytes(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t off;
+		uint32_t count, want;
+	} cases[] = {
+		{0, 65536, 65536},          /* page-aligned */
+		{1, 65536, 65536},          /* one byte in: one page more in the pipe */
+		{4095, 100000, 100000},     /* ends mid-page */
+		{1150000, 65536, 50000},    /* crosses the end: short */
+		{1199999, 20000, 1},        /* the last byte */
+		{5, 1048565, 1048565},      /* msize - 11: more than a 1 MiB pipe takes */
+		{160000, 1048565, 1040000}, /* the same, crossing the end */
+		{ZC_LEN, 65536, 0},         /* at the end */
+		{ZC_LEN + 4096, 65536, 0},  /* past it */
+		{1000, 16384, 16384},       /* the smallest that goes by pipe */
+		{1000, 16383, 16383},       /* the largest that is copied */
+	};
+	zc_fixture("zc");
+	int64_t f = open_path(H.c, H.root, "zc", P9_DOTL_RDONLY);
+	assert_true(f >= 0);
+	uint8_t *b = malloc(1u << 20);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		memset(b, 0xee, 1u << 20);
+		ssize_t n = p9_client_read(H.c, (uint32_t)f, cases[k].off, b, cases[k].count);
+		assert_int_equal(n, cases[k].want);
+		assert_zc_bytes(b, cases[k].off, (size_t)n);
+	}
+	/* A host error and a short host read reach the client as they are,
+	 * and leave the pipe clean for the next read. */
+	p9_os_fault_inject(P9_OS_CALL_READ, -EIO, 0, 1);
+	assert_int_equal(p9_client_read(H.c, (uint32_t)f, 0, b, 65536), -EIO);
+	/* (one Tread by hand: p9_client_read would ask for the rest) */
+	struct p9_fcall tx = { .type = P9_TREAD }, rx;
+	tx.u.tread.fid = (uint32_t)f;
+	tx.u.tread.offset = 8192;
+	tx.u.tread.count = 65536;
+	p9_os_fault_inject(P9_OS_CALL_READ, P9_OS_FAULT_SHORT, 0, 1);
+	assert_int_equal(p9_client_rpc(H.c, &tx, &rx), 0);
+	assert_int_equal(rx.type, P9_RREAD);
+	assert_int_equal(rx.u.rread.count, 32768);
+	assert_zc_bytes(rx.u.rread.data, 8192, 32768);
+	p9_os_fault_clear();
+	for (int round = 0; round < 20; round++) {
+		assert_int_equal(p9_client_read(H.c, (uint32_t)f, 777 * round, b, 65536), 65536);
+		assert_zc_bytes(b, 777 * round, 65536);
+	}
+	p9_client_clunk(H.c, (uint32_t)f);
+	/* Reading a file opened for writing only is EBADF, pipe or not. */
+	f = open_path(H.c, H.root, "zc", P9_DOTL_WRONLY);
+	assert_true(f >= 0);
+	assert_int_equal(p9_client_read(H.c, (uint32_t)f, 0, b, 65536), -EBADF);
+	p9_client_clunk(H.c, (uint32_t)f);
+	free(b);
+}
+
+/* 48 Treads of 64 KiB sent at once, on a connection that reads nothing
+ * until all are sent: more replies than pipes (the rest are copied) and
+ * more bytes than the socket holds (splices stop half-way, EAGAIN, and
+ * go on when the client reads). Then the same burst on a connection that
+ * hangs up without reading: its pipes go with it, and reads still work. */
+static void zc_burst(struct p9_client *c, uint32_t fid, uint8_t *out, size_t *n)
+{
+	*n = 0;
+	for (uint16_t t = 0; t < 48; t++) {
+		struct p9_fcall r = { .type = P9_TREAD, .tag = (uint16_t)(100 + t) };
+		r.u.tread.fid = fid;
+		r.u.tread.offset = (uint64_t)t * 4099u;
+		r.u.tread.count = 65536;
+		*n += p9_pack(out + *n, 48 * 32 - *n, P9_DIALECT_2000L, &r);
+	}
+	assert_int_equal(p9_client_send_raw(c, out, *n), 0);
+}
+
+static void zero_copy_replies_survive_full_sockets_and_hangups(void **state)
+{
+	(void)state;
+	zc_fixture("zc");
+	uint8_t out[48 * 32];
+	uint8_t *in = malloc(65536 + 64);
+	size_t n;
+	int seen[48] = {0};
+	struct p9_client *c;
+	uint32_t root;
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(harness_connect(&H, 0, &c, &root), 0);
+		int64_t f = open_path(c, root, "zc", P9_DOTL_RDONLY);
+		assert_true(f >= 0);
+		zc_burst(c, (uint32_t)f, out, &n);
+		if (pass == 1) {
+			p9_client_free(c); /* hang up with replies queued */
+			break;
+		}
+		usleep(200000); /* let the server fill the socket and stall */
+		for (int i = 0; i < 48; i++) {
+			ssize_t r = p9_client_recv_raw(c, in, 65536 + 64, 5000);
+			assert_int_equal(r, 11 + 65536);
+			assert_int_equal(in[4], P9_RREAD);
+			uint16_t tag = (uint16_t)(in[5] | in[6] << 8);
+			assert_true(tag >= 100 && tag < 148);
+			assert_int_equal(seen[tag - 100]++, 0);
+			uint32_t count = (uint32_t)in[7] | (uint32_t)in[8] << 8 |
+					 (uint32_t)in[9] << 16 | (uint32_t)in[10] << 24;
+			assert_int_equal(count, 65536);
+			assert_zc_bytes(in + 11, (uint64_t)(tag - 100) * 4099u, 65536);
+		}
+		p9_client_free(c);
+	}
+	for (int i = 0; i < 200 && p9_server_connections(H.srv) > 1; i++)
+		usleep(10000);
+	int64_t f = open_path(H.c, H.root, "zc", P9_DOTL_RDONLY);
+	assert_true(f >= 0);
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(p9_client_read(H.c, (uint32_t)f, 4099u * i, in, 65536), 65536);
+		assert_zc_bytes(in, 4099u * i, 65536);
+	}
+	p9_client_clunk(H.c, (uint32_t)f);
+	free(in);
 }
 
 static void append_mode_appends(void **state)
@@ -1048,6 +1205,8 @@ int main(void)
 		T(names_dot_dotdot_empty_are_refused_for_create),
 		T(create_write_read_exact_bytes),
 		T(large_file_round_trips),
+		T(zero_copy_reads_give_exact_bytes),
+		T(zero_copy_replies_survive_full_sockets_and_hangups),
 		T(append_mode_appends),
 		T(unlinked_open_file_stays_usable),
 		T(clone_of_created_fid_survives_unlink_and_rename),

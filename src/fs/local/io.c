@@ -136,6 +136,17 @@ ssize_t p9__local_read(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, void 
 	return p9_os_pread(lf->fd, buf, n, off);
 }
 
+ssize_t p9__local_read_pipe(struct p9_fs *fs, struct p9_fid *fid, uint64_t off,
+			    struct p9_os_pipe *p, size_t n)
+{
+	struct local_fid *lf = fid->priv;
+	(void)fs;
+	if (lf->kind == LOCAL_FID_XATTR_READ || lf->fd < 0 ||
+	    (lf->node->mode & P9_S_IFMT) == P9_S_IFDIR)
+		return -ENOTSUP; /* read says what is wrong, if anything */
+	return p9_os_pipe_fill(p, lf->fd, n, off);
+}
+
 ssize_t p9__local_write(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, const void *buf,
 			size_t n)
 {

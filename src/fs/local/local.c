@@ -141,6 +141,7 @@ const struct p9_fs_ops p9__local_ops = {
 	.lopen = p9__local_lopen,
 	.lcreate = p9__local_lcreate,
 	.read = p9__local_read,
+	.read_pipe = p9__local_read_pipe,
 	.write = p9__local_write,
 	.readdir = p9__local_readdir,
 	.mkdir = p9__local_mkdir,

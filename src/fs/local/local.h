@@ -334,6 +334,8 @@ int p9__local_lopen(struct p9_fs *fs, struct p9_fid *fid, uint32_t flags, struct
 int p9__local_lcreate(struct p9_fs *fs, struct p9_fid *fid, struct p9_str name, uint32_t flags,
 		      uint32_t mode, uint32_t gid, struct p9_qid *qid);
 ssize_t p9__local_read(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, void *buf, size_t n);
+ssize_t p9__local_read_pipe(struct p9_fs *fs, struct p9_fid *fid, uint64_t off,
+			    struct p9_os_pipe *p, size_t n);
 ssize_t p9__local_write(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, const void *buf,
 			size_t n);
 ssize_t p9__local_readdir(struct p9_fs *fs, struct p9_fid *fid, uint64_t off, uint8_t *buf,

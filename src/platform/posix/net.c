@@ -251,6 +251,13 @@ int p9_os_stream_is_socket(int fd)
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+int p9_os_stream_is_unix(int fd)
+{
+	struct sockaddr_storage a;
+	socklen_t al = sizeof(a);
+	return getsockname(fd, (struct sockaddr *)&a, &al) == 0 && a.ss_family == AF_UNIX;
+}
+
 int p9_os_stream_valid(int fd)
 {
 	return fcntl(fd, F_GETFD) < 0 ? -EBADF : 0;

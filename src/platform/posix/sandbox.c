@@ -207,22 +207,24 @@ int p9__sandbox_enter(const struct p9_os_confine *c, const char **err)
  * logs: write; realloc: mremap; exit; a connection killed while its
  * reader waits: shutdown) and the names another glibc or
  * architecture uses for the same functions (clone, epoll_pwait, ppoll,
- * fchmodat2, renameat2, fstat); names this architecture lacks are
- * skipped. Kept sorted. */
+ * fchmodat2, renameat2, fstat), and zero-copy reads' calls (pipes.c:
+ * getsockname for each connection, splice, and pipe2 when a pipe left
+ * holding data is replaced). Names this architecture lacks are skipped.
+ * Kept sorted. */
 /* clang-format off */
 static const char *const allowed[] = {
 	"accept4", "brk", "chmod", "clock_gettime", "clone", "clone3", "close", "dup",
 	"epoll_ctl", "epoll_pwait", "epoll_wait", "exit", "exit_group", "fchmod", "fchmodat",
 	"fchmodat2", "fchown", "fchownat", "fcntl", "fdatasync", "fstat", "fstatfs", "fsync",
-	"ftruncate", "futex", "getdents64", "getegid", "geteuid", "getgid", "getpid",
-	"getrandom", "getsockopt", "gettid", "getuid", "getxattr", "linkat", "listxattr",
+	"ftruncate", "futex", "getdents64", "getegid", "geteuid", "getgid", "getpid", "getrandom",
+	"getsockname", "getsockopt", "gettid", "getuid", "getxattr", "linkat", "listxattr",
 	"lseek", "madvise", "mkdirat", "mknodat", "mmap", "mprotect", "mremap", "munmap",
-	"newfstatat", "openat", "poll", "ppoll", "pread64", "pwrite64", "read", "readlinkat",
-	"removexattr", "renameat", "renameat2", "restart_syscall", "rseq", "rt_sigaction",
-	"rt_sigprocmask", "rt_sigreturn", "sendmsg", "set_robust_list", "setfsgid", "setfsuid",
-	"setgroups", "setsockopt", "setxattr", "shutdown", "statx", "symlinkat", "timer_create",
-	"timer_delete", "timer_settime", "truncate", "unlink", "unlinkat", "utimensat",
-	"write", "writev",
+	"newfstatat", "openat", "pipe2", "poll", "ppoll", "pread64", "pwrite64", "read",
+	"readlinkat", "removexattr", "renameat", "renameat2", "restart_syscall", "rseq",
+	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sendmsg", "set_robust_list",
+	"setfsgid", "setfsuid", "setgroups", "setsockopt", "setxattr", "shutdown", "splice",
+	"statx", "symlinkat", "timer_create", "timer_delete", "timer_settime", "truncate",
+	"unlink", "unlinkat", "utimensat", "write", "writev",
 };
 /* clang-format on */
 

@@ -334,6 +334,13 @@ int p9_os_stream_is_socket(int fd)
 	return getsockopt(sock_of(fd), SOL_SOCKET, SO_TYPE, (char *)&type, &tl) == 0;
 }
 
+int p9_os_stream_is_unix(int fd)
+{
+	struct sockaddr_storage a;
+	int al = sizeof(a);
+	return getsockname(sock_of(fd), (struct sockaddr *)&a, &al) == 0 && a.ss_family == AF_UNIX;
+}
+
 int p9_os_stream_valid(int fd)
 {
 	return p9_os_stream_is_socket(fd) ? 0 : -EBADF;
