@@ -22,8 +22,6 @@
 
 #include "internal.h"
 
-#if defined(__linux__)
-
 int p9_os_pipe_open(struct p9_os_pipe *p, size_t want)
 {
 	int fds[2];
@@ -114,38 +112,3 @@ ssize_t p9_os_pipe_send(struct p9_os_pipe *p, int stream, size_t len)
 		return errno == EWOULDBLOCK ? -EAGAIN : p9__err(errno);
 	return r;
 }
-
-#else /* no splice: callers copy */
-
-int p9_os_pipe_open(struct p9_os_pipe *p, size_t want)
-{
-	(void)want;
-	p->rfd = p->wfd = -1;
-	p->room = 0;
-	return -ENOSYS;
-}
-
-void p9_os_pipe_close(struct p9_os_pipe *p)
-{
-	(void)p;
-}
-
-ssize_t p9_os_pipe_fill(struct p9_os_pipe *p, int fd, size_t len, uint64_t off)
-{
-	(void)p, (void)fd, (void)len, (void)off;
-	return -ENOSYS;
-}
-
-int p9_os_pipe_drain(struct p9_os_pipe *p, void *buf, size_t len)
-{
-	(void)p, (void)buf, (void)len;
-	return -ENOSYS;
-}
-
-ssize_t p9_os_pipe_send(struct p9_os_pipe *p, int stream, size_t len)
-{
-	(void)p, (void)stream, (void)len;
-	return -ENOSYS;
-}
-
-#endif

@@ -1,10 +1,13 @@
 /*
- * pipe.c: zero-copy reads. Windows has no splice (TransmitFile sends a
- * whole file range, but a reply also needs its header in the same
- * stream and its count known first): every call is -ENOSYS and the
- * server copies, as it would anyway.
+ * pipe_none.c: zero-copy reads where the host has no splice (Windows, and
+ * POSIX systems other than Linux): every call is -ENOSYS and the server
+ * copies, as it would anyway. (Windows' TransmitFile sends a file range,
+ * but a reply's count must be known before its header is sent, and the
+ * header must be in the same stream.)
  */
-#include "internal.h"
+#include <errno.h>
+
+#include "platform/platform.h"
 
 int p9_os_pipe_open(struct p9_os_pipe *p, size_t want)
 {
