@@ -47,6 +47,8 @@ struct p9_fid {
 	atomic_int refs; /* core: one for the table, one per request */
 	struct p9_fid *hnext; /* core: hash chain, under conn->fid_lock */
 	struct p9_ufid *ufid; /* core: 9P2000.u/classic state, freed with the fid */
+	struct p9_req *lane_head, *lane_tail; /* core: parked Twrites (lane.c) */
+	int lane_busy; /* core: a thread runs this fid's writes */
 };
 
 struct p9_lockreq {

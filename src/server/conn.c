@@ -339,7 +339,9 @@ static unsigned cut_messages(struct p9_conn *c, struct p9_req **batch, unsigned 
 }
 
 /* Put a batch in flight: on the connection's list, then in the run
- * queue (where this thread takes the first, see worker.c). */
+ * queue (where this thread takes the first, see worker.c), but for the
+ * Twrites parked on their fid's lane (lane.c): a batch of writes to one
+ * file is one entry in the queue, and wakes no helper. */
 static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n)
 {
 	pthread_mutex_lock(&c->lock);
@@ -356,7 +358,11 @@ static void launch(struct p9_conn *c, struct p9_req **batch, unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		c->reserved += batch[i]->reserve;
 	pthread_mutex_unlock(&c->lock);
-	p9__runq_push(c->srv, batch, n);
+	unsigned runnable = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (!p9__lane_park(batch[i]))
+			batch[runnable++] = batch[i];
+	p9__runq_push(c->srv, batch, runnable);
 }
 
 static int is_version(const struct p9_req *r)

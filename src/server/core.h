@@ -39,7 +39,7 @@ struct p9_wait {
 
 struct p9_req {
 	struct p9_conn *conn;
-	struct p9_req *next; /* run queue or conn's in-flight list */
+	struct p9_req *next; /* run queue, or a fid's write lane (lane.c) */
 	struct p9_req *prev_inflight, *next_inflight;
 	struct p9_fcall in;
 	uint8_t *inbuf; /* owned: the message bytes */
@@ -57,6 +57,7 @@ struct p9_req {
 	struct p9__pipe *pipe; /* the reply is in this pipe (pipes.c), not in out */
 	size_t pipe_left; /* its bytes not yet sent */
 	uint32_t reserve; /* reply bytes it may add (Tread, Treaddir); in conn->reserved */
+	struct p9_fid *lane; /* the write lane this request holds (lane.c), or NULL */
 	struct p9_txbuf {
 		struct p9_txbuf *next;
 		struct p9_req *req; /* freed once written */
@@ -158,6 +159,12 @@ int p9__worker_start(struct p9_server *s);
 void p9__wait_blocking_begin(struct p9_server *s);
 void p9__wait_blocking_end(struct p9_server *s);
 
+/* lane.c: a Twrite taken while another on its fid runs is parked (1),
+ * else it may run now, holding the fid's lane if it is a Twrite; the
+ * holder then takes the parked ones with p9__lane_next until NULL. */
+int p9__lane_park(struct p9_req *r);
+struct p9_req *p9__lane_next(struct p9_conn *c, struct p9_fid *f);
+
 /* pipes.c */
 struct p9_fs;
 struct p9_fid;
@@ -184,7 +191,7 @@ void p9__conn_cancel_all(struct p9_conn *c); /* interrupt every request in fligh
 /* req.c */
 struct p9_req *p9__req_new(struct p9_conn *c, const uint8_t *msg, size_t len, uint8_t *owned);
 void p9__req_free(struct p9_req *r);
-void p9__req_abandon(struct p9_req *r); /* never ran: unlink and free (shutdown) */
+void p9__req_abandon(struct p9_req *r); /* never ran: unlink and free, with its lane (shutdown) */
 void p9__req_run(struct p9_req *r); /* dispatch and answer */
 void p9__req_finish(struct p9_req *r); /* reply is packed in r->out, or r->dropped */
 #define P9__PENDING 1 /* a handler's answer: the reply will come later */

@@ -86,7 +86,7 @@ static void unlink_inflight(struct p9_conn *c, struct p9_req *r)
 	c->reserved -= r->reserve;
 }
 
-void p9__req_abandon(struct p9_req *r)
+static void abandon_one(struct p9_req *r)
 {
 	struct p9_conn *c = r->conn;
 	struct p9_req *flushers;
@@ -103,6 +103,15 @@ void p9__req_abandon(struct p9_req *r)
 		p9__req_free(f);
 	}
 	p9__req_free(r);
+}
+
+void p9__req_abandon(struct p9_req *r)
+{
+	struct p9_conn *c = r->conn;
+	struct p9_fid *lane = r->lane; /* and with it a reference on c */
+	abandon_one(r);
+	while (lane && (r = p9__lane_next(c, lane)))
+		abandon_one(r); /* parked behind it: never ran either */
 }
 
 /* Pack Rflush for a Tflush whose target has ended. */
@@ -200,13 +209,16 @@ void p9__req_respond(struct p9_req *r, int err)
 void p9__req_run(struct p9_req *r)
 {
 	struct p9_conn *c = r->conn;
-	int barrier = r->inbuf[4] == P9_TVERSION;
-	atomic_fetch_sub(&c->nqueued, 1);
-	p9__dispatch(r);
-	/* A Tversion holds the read side (see p9__conn_on_readable), and
-	 * with it the reference that keeps c: read on from where it stopped. */
-	if (barrier)
-		p9__conn_on_readable(c);
+	struct p9_fid *lane = r->lane; /* r may be freed once answered */
+	do {
+		int barrier = r->inbuf[4] == P9_TVERSION;
+		atomic_fetch_sub(&c->nqueued, 1);
+		p9__dispatch(r);
+		/* A Tversion holds the read side (see p9__conn_on_readable), and
+		 * with it the reference that keeps c: read on from where it stopped. */
+		if (barrier)
+			p9__conn_on_readable(c);
+	} while (lane && (r = p9__lane_next(c, lane)));
 }
 
 int p9_wait_begin(struct p9_wait *w)

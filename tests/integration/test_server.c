@@ -1146,6 +1146,131 @@ static void flushed_replies_never_follow_their_rflush(void **state)
 	p9_client_clunk(H.c, (uint32_t)f);
 }
 
+/*
+ * Twrites to one fid run one after another on one thread, in the order
+ * they came (src/server/lane.c). 24 pipelined writes of 32 KiB, all at
+ * offset 0, each of its own byte: every one is answered, and the file
+ * holds the last one's bytes. (Spread over workers, any of them could
+ * land last.)
+ */
+#define LANE_N 24
+#define LANE_LEN 32768u
+
+static size_t pack_lane_write(uint8_t *out, size_t cap, uint32_t fid, uint16_t tag, uint8_t fill)
+{
+	static uint8_t data[LANE_LEN];
+	memset(data, fill, sizeof(data));
+	struct p9_fcall tx = { .type = P9_TWRITE, .tag = tag };
+	tx.u.twrite.fid = fid;
+	tx.u.twrite.count = LANE_LEN;
+	tx.u.twrite.data = data;
+	return p9_pack(out, cap, P9_DIALECT_2000L, &tx);
+}
+
+/* The host file "lane" holds LANE_LEN bytes of fill. */
+static void assert_lane_file(uint8_t fill)
+{
+	static uint8_t b[LANE_LEN + 1];
+	int fd = openat(H.exportfd, "lane", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, b, sizeof(b)), (ssize_t)LANE_LEN);
+	close(fd);
+	for (size_t i = 0; i < LANE_LEN; i++)
+		if (b[i] != fill) {
+			print_message("byte %zu is %u, not %u\n", i, b[i], fill);
+			fail();
+		}
+}
+
+static void pipelined_writes_to_one_fid_land_in_order(void **state)
+{
+	(void)state;
+	static uint8_t out[LANE_N * (LANE_LEN + 32)], in[64];
+	assert_int_equal(harness_write_file(&H, "lane", ""), 0);
+	int64_t f = open_path(H.c, H.root, "lane", P9_DOTL_WRONLY);
+	assert_true(f >= 0);
+	for (int round = 0; round < 20; round++) {
+		size_t n = 0;
+		for (int i = 0; i < LANE_N; i++)
+			n += pack_lane_write(out + n, sizeof(out) - n, (uint32_t)f, (uint16_t)(10 + i),
+					     (uint8_t)(round * LANE_N + i + 1));
+		assert_int_equal(p9_client_send_raw(H.c, out, n), 0);
+		int seen[LANE_N] = {0};
+		for (int i = 0; i < LANE_N; i++) {
+			assert_int_equal(p9_client_recv_raw(H.c, in, sizeof(in), 5000), 11);
+			assert_int_equal(in[4], P9_RWRITE);
+			uint16_t tag = (uint16_t)(in[5] | in[6] << 8);
+			assert_true(tag >= 10 && tag < 10 + LANE_N);
+			assert_int_equal(seen[tag - 10]++, 0);
+			assert_int_equal(p9_get_u32(in + 7), LANE_LEN);
+		}
+		assert_lane_file((uint8_t)(round * LANE_N + LANE_N));
+	}
+	p9_client_clunk(H.c, (uint32_t)f);
+}
+
+/* A Tclunk sent behind a burst of writes on its fid: the clunk is not
+ * laned, so it lands somewhere in the burst. The writes before it succeed
+ * and those after it find no fid: the successes are a prefix of the burst,
+ * the file holds the last success, and the fid's file is closed once the
+ * lane lets it go (no descriptor left behind). */
+static void clunk_behind_a_burst_of_writes(void **state)
+{
+	(void)state;
+	static uint8_t out[LANE_N * (LANE_LEN + 32) + 64], in[64];
+	assert_int_equal(harness_write_file(&H, "lane", ""), 0);
+	int fds_before = count_fds();
+	for (int round = 0; round < 20; round++) {
+		int64_t f = open_path(H.c, H.root, "lane", P9_DOTL_WRONLY);
+		assert_true(f >= 0);
+		size_t n = 0;
+		for (int i = 0; i < LANE_N; i++)
+			n += pack_lane_write(out + n, sizeof(out) - n, (uint32_t)f, (uint16_t)(10 + i),
+					     (uint8_t)(i + 1));
+		struct p9_fcall cl = { .type = P9_TCLUNK, .tag = 9 };
+		cl.u.tclunk.fid = (uint32_t)f;
+		n += p9_pack(out + n, sizeof(out) - n, P9_DIALECT_2000L, &cl);
+		assert_int_equal(p9_client_send_raw(H.c, out, n), 0);
+		int ok[LANE_N] = {0}, clunked = 0;
+		for (int i = 0; i < LANE_N + 1; i++) {
+			ssize_t got = p9_client_recv_raw(H.c, in, sizeof(in), 5000);
+			uint16_t tag = (uint16_t)(in[5] | in[6] << 8);
+			if (tag == 9) {
+				assert_int_equal(got, 7);
+				assert_int_equal(in[4], P9_RCLUNK);
+				clunked++;
+				continue;
+			}
+			assert_true(tag >= 10 && tag < 10 + LANE_N);
+			if (in[4] == P9_RWRITE) {
+				assert_int_equal(got, 11);
+				assert_int_equal(p9_get_u32(in + 7), LANE_LEN);
+				ok[tag - 10] = 1;
+			} else {
+				assert_int_equal(got, 11);
+				assert_int_equal(in[4], P9_RLERROR);
+				assert_int_equal(p9_get_u32(in + 7), EBADF);
+				ok[tag - 10] = -1;
+			}
+		}
+		assert_int_equal(clunked, 1);
+		int last = 0;
+		for (int i = 0; i < LANE_N; i++) {
+			assert_int_not_equal(ok[i], 0);
+			if (ok[i] == 1) {
+				assert_int_equal(last, i); /* no success after a failure */
+				last = i + 1;
+			}
+		}
+		if (last)
+			assert_lane_file((uint8_t)last);
+		p9_client_fid_release(H.c, (uint32_t)f);
+	}
+	for (int i = 0; i < 100 && count_fds() != fds_before; i++)
+		usleep(10000);
+	assert_int_equal(count_fds(), fds_before);
+}
+
 /* Regression: a client hanging up with replies still to write made the
  * writer drop the connection's last reference while a reader was still
  * at work on it (a use after free, found by the soak test under ASan).
@@ -1229,6 +1354,8 @@ int main(void)
 		T(version_and_attach_pipelined_in_one_write),
 		T(pipelined_bursts_are_all_answered),
 		T(flushed_replies_never_follow_their_rflush),
+		T(pipelined_writes_to_one_fid_land_in_order),
+		T(clunk_behind_a_burst_of_writes),
 		T(hangups_with_requests_in_flight_are_harmless),
 		cmocka_unit_test_setup_teardown(readonly_export_refuses_every_change,
 						setup_readonly, teardown),
