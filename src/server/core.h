@@ -201,6 +201,7 @@ int p9__req_reserve_out(struct p9_req *r, size_t cap);
 /* fid.c */
 int p9__fid_table_init(struct p9_conn *c);
 struct p9_fid *p9__fid_get(struct p9_conn *c, uint32_t num); /* +1 ref, or NULL */
+struct p9_fid *p9__fid_find_locked(struct p9_conn *c, uint32_t num); /* no ref; under fid_lock */
 int p9__fid_add(struct p9_conn *c, uint32_t num, const struct p9_cred *cred, struct p9_fid **out);
 void p9__fid_put(struct p9_conn *c, struct p9_fid *f);
 int p9__fid_unhash(struct p9_conn *c, struct p9_fid *f); /* drops the table's ref */

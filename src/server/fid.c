@@ -27,15 +27,21 @@ int p9__fid_table_init(struct p9_conn *c)
 	return c->fids ? 0 : -ENOMEM;
 }
 
-struct p9_fid *p9__fid_get(struct p9_conn *c, uint32_t num)
+struct p9_fid *p9__fid_find_locked(struct p9_conn *c, uint32_t num)
 {
 	struct p9_fid *f;
-	pthread_mutex_lock(&c->fid_lock);
 	for (f = c->fids[bucket(c, num)]; f; f = f->hnext)
-		if (f->num == num) {
-			atomic_fetch_add(&f->refs, 1);
+		if (f->num == num)
 			break;
-		}
+	return f;
+}
+
+struct p9_fid *p9__fid_get(struct p9_conn *c, uint32_t num)
+{
+	pthread_mutex_lock(&c->fid_lock);
+	struct p9_fid *f = p9__fid_find_locked(c, num);
+	if (f)
+		atomic_fetch_add(&f->refs, 1);
 	pthread_mutex_unlock(&c->fid_lock);
 	return f;
 }

@@ -30,29 +30,26 @@ int p9__lane_park(struct p9_req *r)
 	/* Twrite is fid[4] offset[8] count[4] data in every dialect. */
 	if (r->inlen < P9_HDRSZ + 4 || r->inbuf[4] != P9_TWRITE || !c->versioned)
 		return 0;
-	struct p9_fid *f = p9__fid_get(c, p9_get_u32(r->inbuf + P9_HDRSZ));
-	if (!f)
-		return 0; /* the handler answers EBADF */
 	pthread_mutex_lock(&c->fid_lock);
-	int busy = f->lane_busy;
-	if (busy) {
+	struct p9_fid *f = p9__fid_find_locked(c, p9_get_u32(r->inbuf + P9_HDRSZ));
+	int parked = f && f->lane_busy;
+	if (parked) {
 		r->next = NULL;
 		if (f->lane_tail)
 			f->lane_tail->next = r;
 		else
 			f->lane_head = r;
 		f->lane_tail = r;
-	} else {
+	} else if (f) {
 		f->lane_busy = 1;
+		atomic_fetch_add(&f->refs, 1); /* the holder's */
+		r->lane = f;
 	}
 	pthread_mutex_unlock(&c->fid_lock);
-	if (busy) {
-		p9__fid_put(c, f); /* the holder has one */
-		return 1;
-	}
-	r->lane = f;
-	atomic_fetch_add(&c->refs, 1);
-	return 0;
+	/* (a parked r is the holder's from here: not to be touched) */
+	if (f && !parked)
+		atomic_fetch_add(&c->refs, 1);
+	return parked; /* no fid: the handler answers EBADF */
 }
 
 struct p9_req *p9__lane_next(struct p9_conn *c, struct p9_fid *f)
